@@ -1,0 +1,78 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/spf13/cobra"
+)
+
+// Exit codes (documented in doc.go and the README).
+const (
+	exitOK     = 0
+	exitFailed = 1 // some input could not be read
+	exitUsage  = 2
+)
+
+// errSomeFailed reports that at least one input failed; the failures have
+// already been printed, one per file.
+var errSomeFailed = errors.New("some files could not be read")
+
+// usageError is a mistake in the command line.
+type usageError struct{ msg string }
+
+func (e usageError) Error() string { return e.msg }
+
+type globalOptions struct {
+	stdout, stderr io.Writer
+}
+
+func newRootCommand(g *globalOptions) *cobra.Command {
+	root := &cobra.Command{
+		Use:           "gaitkeeper",
+		Short:         "Flag gait and training-load patterns behind running injuries and nerve irritation",
+		SilenceUsage:  true,
+		SilenceErrors: true,
+	}
+	root.SetOut(g.stdout)
+	root.SetErr(g.stderr)
+	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err.Error()} })
+	root.AddCommand(newInspectCommand(g))
+	return root
+}
+
+// run executes the command line and returns the process exit code. It is
+// the whole program but for os.Exit, so tests call it directly.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	g := &globalOptions{stdout: stdout, stderr: stderr}
+	root := newRootCommand(g)
+	root.SetArgs(args)
+	err := root.ExecuteContext(ctx)
+	var ue usageError
+	switch {
+	case err == nil:
+		return exitOK
+	case errors.Is(err, errSomeFailed):
+		return exitFailed
+	case errors.As(err, &ue) || isCobraUsage(err):
+		fmt.Fprintf(stderr, "gaitkeeper: %v\n", err)
+		fmt.Fprintf(stderr, "Run 'gaitkeeper --help' for usage.\n")
+		return exitUsage
+	default:
+		fmt.Fprintf(stderr, "gaitkeeper: %v\n", err)
+		return exitFailed
+	}
+}
+
+// isCobraUsage recognises cobra's own argument errors, which it does not type.
+func isCobraUsage(err error) bool {
+	for _, p := range []string{"unknown command", "unknown flag", "unknown shorthand", "accepts ", "requires at least", "invalid argument"} {
+		if strings.Contains(err.Error(), p) {
+			return true
+		}
+	}
+	return false
+}
