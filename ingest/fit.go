@@ -250,6 +250,7 @@ type fitDecoder struct {
 	subSport    string
 	localOffset int64
 	haveLocal   bool
+	hr          hrState
 
 	warnings []error
 	fatal    error
@@ -505,6 +506,8 @@ func (d *fitDecoder) onData(at int64, b []byte) {
 		d.onDeveloperDataID(m)
 	case mesgnum.FieldDescription:
 		d.onFieldDescription(m)
+	case mesgnum.Hr:
+		d.onHR(m)
 	}
 }
 

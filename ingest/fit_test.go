@@ -373,3 +373,32 @@ func TestCutBeforeRecords(t *testing.T) {
 		t.Fatalf("err = %v, want ErrNoRecords with an offset", err)
 	}
 }
+
+// The HRM-Tri stores swim heart rate and sends it after the swim, in three
+// hr-only FIT sequences chained to the activity. Merged into the records,
+// the swim leg's mean must match the watch's own session average (165 bpm,
+// SOURCES.md), and every swim record gets a value (the SDK agrees: see
+// TestConformanceFITSDK).
+func TestHeartRateMergedFromChainedSequences(t *testing.T) {
+	swim := mustDecode(t, "python-fitparse__sample_mulitple_header.fit")[0]
+	if n := valid(swim.HeartRateBPM); n != swim.Len() {
+		t.Fatalf("swim has heart rate on %d of %d records", n, swim.Len())
+	}
+	sum := 0.0
+	for _, v := range swim.HeartRateBPM {
+		sum += v
+	}
+	if mean := sum / float64(swim.Len()); math.Abs(mean-swim.Totals.AvgHeartRate) > 1.5 {
+		t.Errorf("swim mean heart rate %.1f, session average %v", mean, swim.Totals.AvgHeartRate)
+	}
+}
+
+func TestHREventTimestamp12(t *testing.T) {
+	// Two 12-bit values packed LSB first: 0x123 and 0x456 -> bytes 23 61 45.
+	def := &msgDef{fields: []fieldDef{{num: 10, size: 3, bt: btByte}}}
+	var acc accumulator
+	got, ok := hrEventTimestamps(msg{def: def, data: []byte{0x23, 0x61, 0x45}}, &acc)
+	if !ok || len(got) != 2 || got[0] != 0x123/1024.0 || got[1] != 0x456/1024.0 {
+		t.Errorf("got %v, want [%v %v]", got, 0x123/1024.0, 0x456/1024.0)
+	}
+}

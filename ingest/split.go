@@ -44,6 +44,7 @@ func (d *fitDecoder) finish() ([]*Activity, error) {
 		return nil, &DecodeError{Offset: off, Err: ErrNoRecords}
 	}
 
+	d.mergeHR()
 	sessions := d.timedSessions()
 	owner := d.assign(sessions)
 

@@ -90,7 +90,9 @@ const readOptions = {
     convertTypesToStrings: true,
     convertDateTimesToDates: true,
     includeUnknownData: false,
-    mergeHeartRates: false,
+    // The SDK default: beats from hr messages (HRM-Tri/Swim/Pro, often in
+    // chained sequences) are merged into records. ingest/hr.go ports it.
+    mergeHeartRates: true,
     decodeMemoGlobs: false,
 };
 
