@@ -10,7 +10,6 @@ import (
 	"math"
 
 	"github.com/muktihari/fit/decoder"
-	"github.com/muktihari/fit/kit/hash/crc16"
 	"github.com/muktihari/fit/profile/untyped/fieldnum"
 	"github.com/muktihari/fit/profile/untyped/mesgnum"
 )
@@ -209,21 +208,17 @@ type devCol struct {
 type fitDecoder struct {
 	opts DecodeOptions
 
-	off      int64 // bytes consumed so far
-	seqStart int64
-	seq      int
-	inSeq    bool
-	hdrSize  int
-	crcAll   interface {
-		Write([]byte) (int, error)
-		Sum16() uint16
-		Reset()
-	}
-	crcData interface {
-		Write([]byte) (int, error)
-		Sum16() uint16
-		Reset()
-	}
+	off   int64 // bytes consumed so far
+	seq   int
+	inSeq bool
+
+	// The file CRC covers the header and the data for a 12-byte header,
+	// and the data alone for a 14-byte header with its own CRC. Devices
+	// that write a 14-byte header with CRC 0 (Garmin's Edge 810) cover the
+	// header too, so then both spans are summed. Only the spans that can
+	// match are computed: the CRC is the costliest step of decoding.
+	crcAll, crcData   crc16
+	wantAll, wantData bool
 
 	defs   [16]*msgDef
 	lastTS uint32
@@ -290,8 +285,6 @@ func (a *accumulator) add(raw uint64, bits uint) uint64 {
 func newFITDecoder(o DecodeOptions) *fitDecoder {
 	return &fitDecoder{
 		opts:     o,
-		crcAll:   crc16.New(),
-		crcData:  crc16.New(),
 		devDescs: make(map[devKey]*devDesc),
 		sport:    "",
 	}
@@ -310,12 +303,10 @@ func (d *fitDecoder) onRaw(flag decoder.RawFlag, b []byte) error {
 	case decoder.RawFlagFileHeader:
 		d.startSeq(at, b)
 	case decoder.RawFlagMesgDef:
-		d.crcAll.Write(b)
-		d.crcData.Write(b)
+		d.sum(b)
 		d.onDef(at, b)
 	case decoder.RawFlagMesgData:
-		d.crcAll.Write(b)
-		d.crcData.Write(b)
+		d.sum(b)
 		d.onData(at, b)
 	case decoder.RawFlagCRC:
 		return d.endSeq(at, b)
@@ -323,20 +314,32 @@ func (d *fitDecoder) onRaw(flag decoder.RawFlag, b []byte) error {
 	return nil
 }
 
+func (d *fitDecoder) sum(b []byte) {
+	if d.wantAll {
+		d.crcAll.update(b)
+	}
+	if d.wantData {
+		d.crcData.update(b)
+	}
+}
+
 func (d *fitDecoder) startSeq(at int64, b []byte) {
 	d.inSeq = true
-	d.seqStart = at
-	d.hdrSize = len(b)
-	d.crcAll.Reset()
-	d.crcData.Reset()
-	d.crcAll.Write(b)
+	d.crcAll, d.crcData = 0, 0
+	d.crcAll.update(b)
+	d.wantAll, d.wantData = true, false
 	d.defs = [16]*msgDef{}
 	if len(b) == 14 {
 		want := binary.LittleEndian.Uint16(b[12:14])
-		h := crc16.New()
-		h.Write(b[:12])
-		if want != 0 && want != h.Sum16() {
-			d.warn(at, "%w in file header: header says %#04x, bytes give %#04x", ErrCRC, want, h.Sum16())
+		var h crc16
+		h.update(b[:12])
+		if want != 0 {
+			d.wantAll, d.wantData = false, true
+			if want != uint16(h) {
+				d.warn(at, "%w in file header: header says %#04x, bytes give %#04x", ErrCRC, want, uint16(h))
+			}
+		} else {
+			d.wantData = true
 		}
 	}
 }
@@ -349,10 +352,14 @@ func (d *fitDecoder) endSeq(at int64, b []byte) error {
 	d.inSeq = false
 	d.seq++
 	want := binary.LittleEndian.Uint16(b)
-	if want == d.crcAll.Sum16() || want == d.crcData.Sum16() {
+	if d.wantAll && want == uint16(d.crcAll) || d.wantData && want == uint16(d.crcData) {
 		return nil
 	}
-	err := &DecodeError{Offset: at, Err: fmt.Errorf("%w: file says %#04x, bytes give %#04x", ErrCRC, want, d.crcAll.Sum16())}
+	got := d.crcData
+	if d.wantAll {
+		got = d.crcAll
+	}
+	err := &DecodeError{Offset: at, Err: fmt.Errorf("%w: file says %#04x, bytes give %#04x", ErrCRC, want, uint16(got))}
 	if d.opts.Strict {
 		d.fatal = err
 		return errStrictCRC

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	libcrc16 "github.com/muktihari/fit/kit/hash/crc16"
 	"github.com/muktihari/fit/profile/factory"
 	"github.com/muktihari/fit/profile/untyped/mesgnum"
 )
@@ -400,5 +401,21 @@ func TestHREventTimestamp12(t *testing.T) {
 	got, ok := hrEventTimestamps(msg{def: def, data: []byte{0x23, 0x61, 0x45}}, &acc)
 	if !ok || len(got) != 2 || got[0] != 0x123/1024.0 || got[1] != 0x456/1024.0 {
 		t.Errorf("got %v, want [%v %v]", got, 0x123/1024.0, 0x456/1024.0)
+	}
+}
+
+func TestCRCMatchesLibrary(t *testing.T) {
+	b, err := os.ReadFile(filepath.Join("..", "testdata", "fit", "python-fitparse__garmin-fenix-5-run.fit"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, n := range []int{0, 1, 7, 100, len(b)} {
+		var c crc16
+		c.update(b[:n])
+		h := libcrc16.New()
+		h.Write(b[:n])
+		if uint16(c) != h.Sum16() {
+			t.Errorf("crc of %d bytes: %#04x, muktihari %#04x", n, uint16(c), h.Sum16())
+		}
 	}
 }
