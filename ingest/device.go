@@ -176,8 +176,14 @@ func (d *fitDecoder) addSensor(s Sensor) {
 			return
 		}
 	}
-	d.sensors = append(d.sensors, s)
+	if len(d.sensors) < maxSensors {
+		d.sensors = append(d.sensors, s)
+	}
 }
+
+// maxSensors bounds the distinct sensors kept per file; a watch pairs a
+// handful, and the bound keeps a damaged file's device_info flood linear.
+const maxSensors = 32
 
 // Stryd's Connect IQ data field application IDs (domain.md A3; seen in
 // testdata/fit/FitFileParser__running.fit and fit-parser__running-with-developer-data.fit).

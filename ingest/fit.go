@@ -225,13 +225,15 @@ type fitDecoder struct {
 	haveTS bool
 
 	// Record columns for the whole file; split into activities by finish.
-	ts       []uint32
-	tsOff    []int64 // byte offset of each record, for warnings
-	cols     [numCols][]float64
-	dev      []devCol
-	devDescs map[devKey]*devDesc
-	devApps  [256]string
-	accDist  accumulator
+	ts        []uint32
+	tsOff     []int64 // byte offset of each record, for warnings
+	cols      [numCols][]float64
+	dev       []devCol
+	devDescs  map[devKey]*devDesc
+	devApps   [256]string
+	devCapped bool
+	untimed   bool // warned about records with no time
+	accDist   accumulator
 
 	// Summary messages.
 	device      Device
@@ -290,8 +292,21 @@ func newFITDecoder(o DecodeOptions) *fitDecoder {
 	}
 }
 
+// maxWarnings bounds the warnings kept per file: a badly damaged file
+// could otherwise produce one per message, copied into every activity.
+const maxWarnings = 20
+
 func (d *fitDecoder) warn(off int64, format string, args ...any) {
-	d.warnings = append(d.warnings, &DecodeError{Offset: off, Err: fmt.Errorf(format, args...)})
+	d.addWarning(&DecodeError{Offset: off, Err: fmt.Errorf(format, args...)})
+}
+
+func (d *fitDecoder) addWarning(err error) {
+	switch {
+	case len(d.warnings) < maxWarnings:
+		d.warnings = append(d.warnings, err)
+	case len(d.warnings) == maxWarnings:
+		d.warnings = append(d.warnings, &DecodeError{Offset: d.off, Err: errors.New("more warnings not shown")})
+	}
 }
 
 // onRaw receives each piece of the file from muktihari's RawDecoder: file
@@ -364,7 +379,7 @@ func (d *fitDecoder) endSeq(at int64, b []byte) error {
 		d.fatal = err
 		return errStrictCRC
 	}
-	d.warnings = append(d.warnings, err)
+	d.addWarning(err)
 	return nil
 }
 
@@ -521,7 +536,10 @@ func (d *fitDecoder) onData(at int64, b []byte) {
 func (d *fitDecoder) onRecord(at int64, m msg, compressed bool) {
 	def := m.def
 	if !compressed && def.tsField < 0 && !d.haveTS {
-		d.warn(at, "record with no timestamp before any timestamp; dropped")
+		if !d.untimed {
+			d.untimed = true
+			d.warn(at, "records with no timestamp before any timestamp; dropped")
+		}
 		return
 	}
 	row := len(d.ts)
@@ -588,11 +606,23 @@ func (d *fitDecoder) onRecordDev(m msg, row int) {
 			continue
 		}
 		if desc.col < 0 {
+			if len(d.dev) >= maxDevCols {
+				if !d.devCapped {
+					d.devCapped = true
+					d.warn(0, "more than %d developer fields; the rest are ignored", maxDevCols)
+				}
+				continue
+			}
 			desc.col = d.newDevCol(desc, f.index, row)
 		}
 		d.dev[desc.col].vals[row] = v/desc.scale - desc.offset
 	}
 }
+
+// maxDevCols bounds the developer columns of one file. Real files carry a
+// dozen at most (Stryd writes seven); the bound keeps a damaged or hostile
+// file from costing a column per record for thousands of fields.
+const maxDevCols = 64
 
 // newDevCol adds a developer column, NaN for the rows before it appeared.
 // Two fields with the same name (two apps both writing "Power") get
@@ -602,7 +632,7 @@ func (d *fitDecoder) newDevCol(desc *devDesc, index byte, row int) int {
 	for k := 2; d.devNameTaken(name); k++ {
 		name = fmt.Sprintf("%s (%d)", desc.name, k)
 	}
-	vals := make([]float64, row+1, max(cap(d.ts), row+1))
+	vals := make([]float64, row+1, row+1+cap(d.ts)-len(d.ts))
 	for i := range vals {
 		vals[i] = math.NaN()
 	}
