@@ -288,7 +288,6 @@ func newFITDecoder(o DecodeOptions) *fitDecoder {
 	return &fitDecoder{
 		opts:     o,
 		devDescs: make(map[devKey]*devDesc),
-		sport:    "",
 	}
 }
 
@@ -700,8 +699,7 @@ func (d *fitDecoder) onFieldDescription(m msg) {
 
 func (d *fitDecoder) onSession(m msg) {
 	s := sessionMsg{
-		sport:    "unknown",
-		subSport: "",
+		sport: "unknown",
 		totals: Totals{
 			ElapsedS:     m.float(fieldnum.SessionTotalElapsedTime, 1000, 0),
 			TimerS:       m.float(fieldnum.SessionTotalTimerTime, 1000, 0),
