@@ -3,6 +3,7 @@ package gait
 import (
 	"math"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -37,10 +38,8 @@ func TestWeights(t *testing.T) {
 	// of [1 2 10] = 2.
 	got := Weights([]float64{0, 1, 3, 33}, 10)
 	want := []float64{1, 2, 10, 2}
-	for i := range want {
-		if got[i] != want[i] {
-			t.Fatalf("Weights = %v, want %v", got, want)
-		}
+	if !slices.Equal(got, want) {
+		t.Fatalf("Weights = %v, want %v", got, want)
 	}
 }
 
@@ -57,20 +56,16 @@ func TestMovingLeavesOutStopsWalksAndPauses(t *testing.T) {
 	a.Pauses = []ingest.Pause{{Start: a.Timestamp(6), End: a.Timestamp(8)}}
 	got := Moving(a, DefaultParams)
 	want := []bool{true, false, false, false, true, true, false, false, true, true}
-	for i := range want {
-		if got[i] != want[i] {
-			t.Fatalf("Moving = %v, want %v", got, want)
-		}
+	if !slices.Equal(got, want) {
+		t.Fatalf("Moving = %v, want %v", got, want)
 	}
 	// Warm-up of 3 s of moving time: moving records 0, 4, 5 fill it.
 	p := DefaultParams
 	p.WarmupS = 3
 	base := AfterWarmup(got, Weights(a.Elapsed, 10), p)
 	wantBase := []bool{false, false, false, false, false, false, false, false, true, true}
-	for i := range wantBase {
-		if base[i] != wantBase[i] {
-			t.Fatalf("AfterWarmup = %v, want %v", base, wantBase)
-		}
+	if !slices.Equal(base, wantBase) {
+		t.Fatalf("AfterWarmup = %v, want %v", base, wantBase)
 	}
 }
 

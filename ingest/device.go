@@ -3,6 +3,7 @@ package ingest
 import (
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/muktihari/fit/profile/typedef"
@@ -30,14 +31,7 @@ func subSportName(v uint64) string {
 
 // isInvalidName reports muktihari's name for a value outside the profile,
 // such as "SportInvalid(77)".
-func isInvalidName(s string) bool {
-	for i := range len(s) {
-		if s[i] == '(' {
-			return true
-		}
-	}
-	return false
-}
+func isInvalidName(s string) bool { return strings.ContainsRune(s, '(') }
 
 func manufacturerName(v uint64) string {
 	if v == 0 || v == 0xffff {
