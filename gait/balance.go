@@ -2,6 +2,10 @@ package gait
 
 import (
 	"math"
+	"sort"
+	"strings"
+
+	"gonum.org/v1/gonum/stat"
 
 	"github.com/gaitkeeper/gaitkeeper/ingest"
 )
@@ -14,6 +18,10 @@ type Balance struct {
 	// number is NaN.
 	Measurable bool
 	Reason     string
+	// Source names where the balance came from: "stance_time_balance"
+	// (the FIT field, from a chest strap or pod), or the two developer
+	// fields that give each foot's contact time (RunScribe, Stryd Duo).
+	Source string
 
 	LeftPct Summary // left foot's share of ground contact, %
 	// SymmetryIndexPct is Robinson's symmetry index from the mean balance
@@ -24,18 +32,118 @@ type Balance struct {
 	// Zones is the share of measured time in Garmin's balance zones:
 	// red_left, orange_left, green, orange_right, red_right.
 	Zones []BandShare
+
+	// StepVariabilityPct is the runner's own step-to-step variability of
+	// balance: the median, over steady stretches (Params.SteadyWindowS at
+	// even speed on the flat), of the SD of balance within the stretch, in
+	// balance points. SteadyStretches counts the stretches. Asymmetry
+	// matters only beyond this (Exell 2017, Girard 2019, Malisoux 2024;
+	// domain.md A3). NaN when no steady stretch exists.
+	StepVariabilityPct float64
+	SteadyStretches    int
+	// AsymmetryOverVariability is |mean − 50| ÷ StepVariabilityPct: how
+	// many of the runner's own step-to-step SDs the mean is off centre.
+	AsymmetryOverVariability float64
 }
 
-// BalanceOf summarizes a.GCTBalanceLeftPct over the records sel marks.
-func BalanceOf(a *ingest.Activity, sel []bool, weights []float64, p Params) Balance {
-	s := Summarize(a.GCTBalanceLeftPct, sel, weights)
-	if s.N == 0 {
-		return Balance{Reason: balanceMissingReason(a), LeftPct: s, SymmetryIndexPct: math.NaN()}
+// BalanceSeries returns the left foot's share of ground contact per record
+// and where it came from. When the file has each foot's contact time as
+// developer fields (RunScribe, Stryd Duo), those are used: they measure
+// each foot directly, where a chest strap infers balance from the torso.
+// Else the native stance_time_balance. ok is false when neither exists.
+func BalanceSeries(a *ingest.Activity) (left []float64, source string, ok bool) {
+	if l, r := devLeftRight(a); l != nil {
+		left = make([]float64, a.Len())
+		for i := range left {
+			left[i] = 100 * l.Values[i] / (l.Values[i] + r.Values[i]) // NaN in, NaN out
+			if l.Values[i] <= 0 || r.Values[i] <= 0 {
+				left[i] = math.NaN()
+			}
+		}
+		return left, "developer fields " + l.Name + " / " + r.Name, true
 	}
-	b := Balance{Measurable: true, LeftPct: s, SymmetryIndexPct: 4*s.Mean - 200}
+	for _, v := range a.GCTBalanceLeftPct {
+		if !math.IsNaN(v) {
+			return a.GCTBalanceLeftPct, "stance_time_balance", true
+		}
+	}
+	return a.GCTBalanceLeftPct, "", false
+}
+
+// devLeftRight finds a pair of developer columns holding each foot's
+// ground contact time, matched by name (domain.md A3: match developer
+// fields by name, never by number), e.g. "Left GCT" / "Right GCT" or
+// "ground_time_l" / "ground_time_r".
+func devLeftRight(a *ingest.Activity) (l, r *ingest.DevColumn) {
+	for i := range a.Dev {
+		right, ok := rightName(a.Dev[i].Name)
+		if !ok {
+			continue
+		}
+		for j := range a.Dev {
+			if a.Dev[j].Name == right {
+				return &a.Dev[i], &a.Dev[j]
+			}
+		}
+	}
+	return nil, nil
+}
+
+// rightName returns the right-foot name matching a left-foot contact-time
+// field name ("Left GCT" → "Right GCT", "ground_time_l" → "ground_time_r").
+func rightName(name string) (string, bool) {
+	lower := strings.ToLower(name)
+	contact := false
+	for _, w := range []string{"contact", "gct", "ground time", "ground_time", "groundtime", "stance"} {
+		contact = contact || strings.Contains(lower, w)
+	}
+	if !contact {
+		return "", false
+	}
+	for _, sep := range []string{" ", "_", "-"} {
+		for _, side := range []string{"left", "l"} {
+			if strings.HasPrefix(lower, side+sep) {
+				return mirror(name[:len(side)]) + name[len(side):], true
+			}
+			if strings.HasSuffix(lower, sep+side) {
+				k := len(name) - len(side)
+				return name[:k] + mirror(name[k:]), true
+			}
+		}
+	}
+	return "", false
+}
+
+// mirror turns "left" into "right" and "l" into "r", keeping the case.
+func mirror(side string) string {
+	switch side {
+	case "left":
+		return "right"
+	case "Left":
+		return "Right"
+	case "LEFT":
+		return "RIGHT"
+	case "l":
+		return "r"
+	}
+	return "R"
+}
+
+// BalanceOf summarizes ground-contact balance over the records sel marks.
+// grade is the per-record grade (see [Grade]); it picks the steady
+// stretches for the step-to-step variability.
+func BalanceOf(a *ingest.Activity, sel []bool, weights, grade []float64, p Params) Balance {
+	left, source, _ := BalanceSeries(a)
+	s := Summarize(left, sel, weights)
+	nan := math.NaN()
+	if s.N == 0 {
+		return Balance{Reason: balanceMissingReason(a), LeftPct: s, SymmetryIndexPct: nan,
+			StepVariabilityPct: nan, AsymmetryOverVariability: nan}
+	}
+	b := Balance{Measurable: true, Source: source, LeftPct: s, SymmetryIndexPct: 4*s.Mean - 200}
 	names := []string{"red_left", "orange_left", "green", "orange_right", "red_right"}
 	share := make([]float64, len(names))
-	v, w := pick(a.GCTBalanceLeftPct, sel, weights)
+	v, w := pick(left, sel, weights)
 	total := 0.0
 	for i, x := range v {
 		share[balanceZone(x, p)] += w[i]
@@ -44,7 +152,87 @@ func BalanceOf(a *ingest.Activity, sel []bool, weights []float64, p Params) Bala
 	for i, n := range names {
 		b.Zones = append(b.Zones, BandShare{n, 100 * share[i] / total})
 	}
+	b.StepVariabilityPct, b.SteadyStretches = stepVariability(a, left, sel, grade, p)
+	b.AsymmetryOverVariability = nan
+	if b.StepVariabilityPct > 0 {
+		b.AsymmetryOverVariability = math.Abs(s.Mean-50) / b.StepVariabilityPct
+	}
 	return b
+}
+
+// stepVariability returns the median within-stretch SD of x over steady
+// stretches, and how many there were.
+func stepVariability(a *ingest.Activity, x []float64, sel []bool, grade []float64, p Params) (float64, int) {
+	var sds []float64
+	for _, st := range SteadyStretches(a, sel, grade, p) {
+		var v []float64
+		for i := st[0]; i < st[1]; i++ {
+			if !math.IsNaN(x[i]) {
+				v = append(v, x[i])
+			}
+		}
+		// Five values: smart recording writes a record every few
+		// seconds, so a 30 s stretch may hold no more.
+		if len(v) >= 5 {
+			sds = append(sds, math.Sqrt(stat.Variance(v, nil)))
+		}
+	}
+	if len(sds) == 0 {
+		return math.NaN(), 0
+	}
+	sort.Float64s(sds)
+	return stat.Quantile(0.5, stat.Empirical, sds, nil), len(sds)
+}
+
+// SteadyStretches cuts the selected records into consecutive,
+// non-overlapping stretches of p.SteadyWindowS seconds and returns, as
+// [start, end) index pairs, those run at an even pace on the flat: speed
+// within ±p.SteadySpeedTolPct of the stretch's median and |grade| at most
+// p.SteadyGradeMaxPct (unknown grade counts as flat: a treadmill). A
+// stretch ends at any unselected record.
+func SteadyStretches(a *ingest.Activity, sel []bool, grade []float64, p Params) [][2]int {
+	var out [][2]int
+	start := -1
+	for i := 0; i <= len(sel); i++ {
+		if i == len(sel) || !sel[i] {
+			start = -1
+			continue
+		}
+		if start < 0 {
+			start = i
+		}
+		if a.Elapsed[i]-a.Elapsed[start] < p.SteadyWindowS {
+			continue
+		}
+		if steady(a, start, i+1, grade, p) {
+			out = append(out, [2]int{start, i + 1})
+		}
+		start = -1
+	}
+	return out
+}
+
+func steady(a *ingest.Activity, lo, hi int, grade []float64, p Params) bool {
+	var sp []float64
+	for i := lo; i < hi; i++ {
+		if math.Abs(grade[i]) > p.SteadyGradeMaxPct { // NaN passes
+			return false
+		}
+		if !math.IsNaN(a.SpeedMPS[i]) {
+			sp = append(sp, a.SpeedMPS[i])
+		}
+	}
+	if len(sp) == 0 {
+		return true // treadmill without speed: cadence says running
+	}
+	m := median(sp)
+	tol := m * p.SteadySpeedTolPct / 100
+	for _, v := range sp {
+		if math.Abs(v-m) > tol {
+			return false
+		}
+	}
+	return true
 }
 
 // balanceZone returns the index into the zone names for left share x.

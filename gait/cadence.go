@@ -38,7 +38,7 @@ func CadenceOf(a *ingest.Activity, sel []bool, weights []float64, p Params) Cade
 	shares := make([]float64, len(p.CadenceBands))
 	for i, x := range v {
 		for b, band := range p.CadenceBands {
-			if x >= band.MinSPM {
+			if x >= band.Edge {
 				shares[b] += w[i]
 				break
 			}

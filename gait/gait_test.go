@@ -54,13 +54,13 @@ func TestMovingLeavesOutStopsWalksAndPauses(t *testing.T) {
 	a.SpeedMPS[4] = math.NaN() // treadmill-like: no speed, cadence says running
 	// Timer paused from record 6 to record 8 (records 6 and 7 inside).
 	a.Pauses = []ingest.Pause{{Start: a.Timestamp(6), End: a.Timestamp(8)}}
-	got := Moving(a, DefaultParams)
+	got := Moving(a, DefaultParams())
 	want := []bool{true, false, false, false, true, true, false, false, true, true}
 	if !slices.Equal(got, want) {
 		t.Fatalf("Moving = %v, want %v", got, want)
 	}
 	// Warm-up of 3 s of moving time: moving records 0, 4, 5 fill it.
-	p := DefaultParams
+	p := DefaultParams()
 	p.WarmupS = 3
 	base := AfterWarmup(got, Weights(a.Elapsed, 10), p)
 	wantBase := []bool{false, false, false, false, false, false, false, false, true, true}
@@ -83,9 +83,9 @@ func TestCadenceSummaryAndBands(t *testing.T) {
 		}
 		a.CadenceSPM[i], a.SpeedMPS[i] = c, c/60
 	}
-	sel := Moving(a, DefaultParams)
+	sel := Moving(a, DefaultParams())
 	w := Weights(a.Elapsed, 10)
-	c := CadenceOf(a, sel, w, DefaultParams)
+	c := CadenceOf(a, sel, w, DefaultParams())
 	// Mean = (10·150 + 10·170 + 20·180)/40 = 170.
 	if c.N != 40 || !near(c.Mean, 170, 1e-9) {
 		t.Errorf("N %d mean %v, want 40, 170", c.N, c.Mean)
@@ -121,8 +121,8 @@ func TestBalanceZonesAndSymmetryIndex(t *testing.T) {
 	for i, b := range []float64{53, 51.5, 50, 48.5, 47} {
 		a.SpeedMPS[i], a.CadenceSPM[i], a.GCTBalanceLeftPct[i] = 3, 170, b
 	}
-	sel := Moving(a, DefaultParams)
-	b := BalanceOf(a, sel, Weights(a.Elapsed, 10), DefaultParams)
+	sel := Moving(a, DefaultParams())
+	b := BalanceOf(a, sel, Weights(a.Elapsed, 10), a.GradePct, DefaultParams())
 	if !b.Measurable || !near(b.SymmetryIndexPct, 0, 1e-9) {
 		t.Fatalf("measurable %v SI %v, want true, 0", b.Measurable, b.SymmetryIndexPct)
 	}
@@ -133,10 +133,10 @@ func TestBalanceZonesAndSymmetryIndex(t *testing.T) {
 	}
 	// Garmin's edges: 50.7 is green, 52.2 orange (domain.md A3), and
 	// SI at the red edge 52.2 is 4·52.2−200 = 8.8.
-	if balanceZone(50.7, DefaultParams) != 2 || balanceZone(52.2, DefaultParams) != 1 || balanceZone(52.3, DefaultParams) != 0 {
+	if balanceZone(50.7, DefaultParams()) != 2 || balanceZone(52.2, DefaultParams()) != 1 || balanceZone(52.3, DefaultParams()) != 0 {
 		t.Error("zone edges do not follow Garmin's bands")
 	}
-	if balanceZone(49.3, DefaultParams) != 2 || balanceZone(47.8, DefaultParams) != 3 {
+	if balanceZone(49.3, DefaultParams()) != 2 || balanceZone(47.8, DefaultParams()) != 3 {
 		t.Error("right-side zone edges do not mirror the left")
 	}
 }
@@ -156,13 +156,13 @@ func decode(t *testing.T, name string) *ingest.Activity {
 // watch must say balance is not measurable rather than give a number.
 func TestBalanceOnRealFiles(t *testing.T) {
 	a := decode(t, "fit-parser__running-with-developer-data.fit")
-	sel := Moving(a, DefaultParams)
-	b := BalanceOf(a, sel, Weights(a.Elapsed, DefaultParams.MaxRecordGapS), DefaultParams)
+	sel := Moving(a, DefaultParams())
+	b := BalanceOf(a, sel, Weights(a.Elapsed, DefaultParams().MaxRecordGapS), a.GradePct, DefaultParams())
 	if !b.Measurable || !near(b.LeftPct.Mean, 49.72, 0.15) {
 		t.Errorf("balance %v (measurable %v), want about 49.72", b.LeftPct.Mean, b.Measurable)
 	}
 	wrist := decode(t, "workoutizer__run_with_coordinates.fit")
-	b = BalanceOf(wrist, Moving(wrist, DefaultParams), Weights(wrist.Elapsed, 10), DefaultParams)
+	b = BalanceOf(wrist, Moving(wrist, DefaultParams()), Weights(wrist.Elapsed, 10), wrist.GradePct, DefaultParams())
 	if b.Measurable || !strings.Contains(b.Reason, "not measurable with this sensor") || !math.IsNaN(b.SymmetryIndexPct) {
 		t.Errorf("wrist-only: %+v", b)
 	}

@@ -1,0 +1,162 @@
+package gait
+
+import (
+	"math"
+
+	"github.com/gaitkeeper/gaitkeeper/ingest"
+)
+
+// Channel summarizes one running-dynamics channel over the moving records.
+type Channel struct {
+	// Measured is false when no moving record has a value; Reason then
+	// says why.
+	Measured bool
+	Reason   string
+	Summary
+	// Derived reports that the values were computed rather than recorded
+	// (vertical ratio from VO ÷ step length, step length from speed ÷
+	// step rate); DerivedFrom says from what.
+	Derived     bool
+	DerivedFrom string
+	// Zones is the share of measured time in Garmin's colour zones, best
+	// first; ZoneSet names the table used ("gct", "hrm" or "rdp").
+	Zones   []BandShare
+	ZoneSet string
+}
+
+// ZoneSensor returns which of Garmin's zone tables applies to vertical
+// oscillation and ratio: "rdp" when a Running Dynamics Pod is paired, else
+// "hrm" (chest strap, and by default for other sensors, whose own ranges
+// Garmin does not publish).
+func ZoneSensor(a *ingest.Activity) string {
+	for _, s := range a.Sensors {
+		if s.Kind == ingest.SensorRDPod {
+			return "rdp"
+		}
+	}
+	return "hrm"
+}
+
+// GCTOf summarizes ground contact time (ms) with Garmin's GCT zones.
+func GCTOf(a *ingest.Activity, sel []bool, w []float64, p Params) Channel {
+	return channelOf(a.GCTMS, sel, w, p.GCTZones, "gct", "ground contact time", a)
+}
+
+// VerticalOscillationOf summarizes vertical oscillation (mm).
+func VerticalOscillationOf(a *ingest.Activity, sel []bool, w []float64, p Params) Channel {
+	set := ZoneSensor(a)
+	z := p.VOZonesHRM
+	if set == "rdp" {
+		z = p.VOZonesRDP
+	}
+	return channelOf(a.VerticalOscillationMM, sel, w, z, set, "vertical oscillation", a)
+}
+
+// StepLength returns the step length column (mm): the recorded one, or
+// where a record has none, speed ÷ steps per second. derived counts the
+// records computed.
+func StepLength(a *ingest.Activity) (mm []float64, derived int) {
+	mm = make([]float64, a.Len())
+	for i, v := range a.StepLengthMM {
+		if math.IsNaN(v) {
+			if s, c := a.SpeedMPS[i], a.CadenceSPM[i]; c > 0 {
+				v = 1000 * s / (c / 60) // NaN speed stays NaN
+				derived++
+			}
+		}
+		mm[i] = v
+	}
+	return mm, derived
+}
+
+// StepLengthOf summarizes step length (mm), derived where not recorded.
+func StepLengthOf(a *ingest.Activity, sel []bool, w []float64) Channel {
+	mm, derived := StepLength(a)
+	c := channelOf(mm, sel, w, nil, "", "step length", a)
+	if derived > 0 && c.Measured {
+		c.Derived, c.DerivedFrom = true, "speed ÷ step rate where the device recorded no step length"
+	}
+	return c
+}
+
+// VerticalRatioOf summarizes vertical ratio (%), computed as VO ÷ step
+// length × 100 where the device recorded none (Garmin's definition,
+// domain.md A3).
+func VerticalRatioOf(a *ingest.Activity, sel []bool, w []float64, p Params) Channel {
+	vr := VerticalRatioSeries(a)
+	derived := 0
+	for i, v := range a.VerticalRatioPct {
+		if math.IsNaN(v) && !math.IsNaN(vr[i]) {
+			derived++
+		}
+	}
+	set := ZoneSensor(a)
+	z := p.VRZonesHRM
+	if set == "rdp" {
+		z = p.VRZonesRDP
+	}
+	c := channelOf(vr, sel, w, z, set, "vertical ratio", a)
+	if derived > 0 && c.Measured {
+		c.Derived, c.DerivedFrom = true, "vertical oscillation ÷ step length where the device recorded no vertical ratio"
+	}
+	return c
+}
+
+// VerticalRatioSeries returns the vertical ratio column (%): the recorded
+// one, or VO ÷ step length × 100 where a record has none.
+func VerticalRatioSeries(a *ingest.Activity) []float64 {
+	vr := make([]float64, a.Len())
+	steps, _ := StepLength(a)
+	for i, v := range a.VerticalRatioPct {
+		if math.IsNaN(v) && steps[i] > 0 {
+			v = 100 * a.VerticalOscillationMM[i] / steps[i] // NaN VO stays NaN
+		}
+		vr[i] = v
+	}
+	return vr
+}
+
+func channelOf(x []float64, sel []bool, w []float64, zones []Band, set, what string, a *ingest.Activity) Channel {
+	c := Channel{Summary: Summarize(x, sel, w)}
+	if c.N == 0 {
+		c.Reason = missingReason(what, a)
+		return c
+	}
+	c.Measured = true
+	if zones == nil {
+		return c
+	}
+	c.ZoneSet = set
+	v, ww := pick(x, sel, w)
+	share := make([]float64, len(zones))
+	total := 0.0
+	for i, x := range v {
+		share[upperZone(x, zones)] += ww[i]
+		total += ww[i]
+	}
+	for i, z := range zones {
+		c.Zones = append(c.Zones, BandShare{z.Name, 100 * share[i] / total})
+	}
+	return c
+}
+
+// upperZone returns the index of the first zone whose upper edge is above
+// x; the last zone is unbounded.
+func upperZone(x float64, zones []Band) int {
+	for i, z := range zones[:len(zones)-1] {
+		if x < z.Edge {
+			return i
+		}
+	}
+	return len(zones) - 1
+}
+
+// missingReason says why a running-dynamics channel has no value.
+func missingReason(what string, a *ingest.Activity) string {
+	for _, s := range a.Sensors {
+		if s.RunningDynamics || s.Kind == ingest.SensorStryd {
+			return "no " + what + " recorded while running, although a running-dynamics sensor was paired"
+		}
+	}
+	return "not measurable with this sensor: " + what + " needs a running-dynamics chest strap, pod or foot pod"
+}
