@@ -50,8 +50,8 @@ func TestErrorsNameTheKey(t *testing.T) {
 	isolate(t)
 	dir := t.TempDir()
 	for _, c := range []struct{ yaml, want string }{
-		{"drift:\n  min_sampels: 30\n", "min_sampels"},         // a typo is an error, not ignored
-		{"spikes:\n  k: many\n", "k"},                           // wrong type
+		{"drift:\n  min_sampels: 30\n", "min_sampels"},           // a typo is an error, not ignored
+		{"spikes:\n  k: many\n", "k"},                            // wrong type
 		{"athlete:\n  hr_rest_bpm: 200\n", "athlete.hr_max_bpm"}, // rest above max
 		{"athlete:\n  sex: other\n", "athlete.sex"},
 		{"zones:\n  gct_ms: [300, 200, 250, 280]\n", "zones.gct_ms"},
