@@ -8,6 +8,7 @@ import (
 
 // Metrics is the gait analysis of one run.
 type Metrics struct {
+	Index           int // the activity's session index in its file
 	Sport, SubSport string
 	Start           time.Time // UTC
 	// Analyzed is false for activities that are not runs (a triathlon's
@@ -35,7 +36,7 @@ type Metrics struct {
 // Analyze computes the metrics of one activity. Only runs are analyzed:
 // gait thresholds are for running (domain.md A2, A3).
 func Analyze(a *ingest.Activity, p Params) Metrics {
-	m := Metrics{Sport: a.Sport, SubSport: a.SubSport, Start: a.Start}
+	m := Metrics{Index: a.Index, Sport: a.Sport, SubSport: a.SubSport, Start: a.Start}
 	if a.Sport != "running" {
 		m.Reason = "not a run (sport " + a.Sport + "): gait analysis covers running only"
 		return m

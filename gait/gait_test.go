@@ -167,3 +167,25 @@ func TestBalanceOnRealFiles(t *testing.T) {
 		t.Errorf("wrist-only: %+v", b)
 	}
 }
+
+// Hand check against Garmin's FIT SDK (@garmin/fitsdk 21.217.0, raw
+// record values via ingest/testdata/fitsdk/dump.mjs): over the records
+// with speed ≥ 0.5 m/s and cadence ≥ 140 spm, weighted by the time to the
+// next record, the SDK's values average to cadence 183.432 spm and
+// balance 49.254% (elevate__trosku) and 167.051 spm, 51.654%
+// (sample_mulitple_header, run leg). The watches' own session averages
+// are 49.3% and 51.66%.
+func TestMeansAgainstSDKHandCheck(t *testing.T) {
+	for _, c := range []struct {
+		file         string
+		cadence, bal float64
+	}{
+		{"elevate__trosku.fit", 183.432, 49.254},
+		{"python-fitparse__sample_mulitple_header.fit", 167.051, 51.654},
+	} {
+		m := Analyze(decode(t, c.file), DefaultParams())
+		if !near(m.Cadence.Mean, c.cadence, 0.0015) || !near(m.Balance.LeftPct.Mean, c.bal, 0.0015) {
+			t.Errorf("%s: cadence %.4f balance %.4f, SDK by hand %.3f %.3f", c.file, m.Cadence.Mean, m.Balance.LeftPct.Mean, c.cadence, c.bal)
+		}
+	}
+}

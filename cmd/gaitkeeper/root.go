@@ -8,6 +8,8 @@ import (
 	"strings"
 
 	"github.com/spf13/cobra"
+
+	"github.com/gaitkeeper/gaitkeeper/internal/config"
 )
 
 // Exit codes (documented in doc.go and the README).
@@ -28,6 +30,13 @@ func (e usageError) Error() string { return e.msg }
 
 type globalOptions struct {
 	stdout, stderr io.Writer
+	configFile     string
+}
+
+// config loads the configuration: defaults, the --config file (or the
+// user's default file), then GAITKEEPER_* variables.
+func (g *globalOptions) config() (config.Config, error) {
+	return config.Load(config.Options{File: g.configFile})
 }
 
 func newRootCommand(g *globalOptions) *cobra.Command {
@@ -40,7 +49,8 @@ func newRootCommand(g *globalOptions) *cobra.Command {
 	root.SetOut(g.stdout)
 	root.SetErr(g.stderr)
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err.Error()} })
-	root.AddCommand(newInspectCommand(g))
+	root.PersistentFlags().StringVar(&g.configFile, "config", "", "configuration file (default $XDG_CONFIG_HOME/gaitkeeper/config.yaml when it exists)")
+	root.AddCommand(newInspectCommand(g), newAnalyzeCommand(g))
 	return root
 }
 
