@@ -187,7 +187,7 @@ func stepVariability(a *ingest.Activity, x []float64, sel []bool, grade []float6
 // SteadyStretches cuts the selected records into consecutive,
 // non-overlapping stretches of p.SteadyWindowS seconds and returns, as
 // [start, end) index pairs, those run at an even pace on the flat: speed
-// within ±p.SteadySpeedTolPct of the stretch's median and |grade| at most
+// within ±p.SteadySpeedTolPct of the stretch's mean and |grade| at most
 // p.SteadyGradeMaxPct (unknown grade counts as flat: a treadmill). A
 // stretch ends at any unselected record.
 func SteadyStretches(a *ingest.Activity, sel []bool, grade []float64, p Params) [][2]int {
@@ -213,26 +213,24 @@ func SteadyStretches(a *ingest.Activity, sel []bool, grade []float64, p Params) 
 }
 
 func steady(a *ingest.Activity, lo, hi int, grade []float64, p Params) bool {
-	var sp []float64
+	sum, n := 0.0, 0
+	lo2, hi2 := math.Inf(1), math.Inf(-1)
 	for i := lo; i < hi; i++ {
 		if math.Abs(grade[i]) > p.SteadyGradeMaxPct { // NaN passes
 			return false
 		}
-		if !math.IsNaN(a.SpeedMPS[i]) {
-			sp = append(sp, a.SpeedMPS[i])
+		if v := a.SpeedMPS[i]; !math.IsNaN(v) {
+			sum += v
+			n++
+			lo2, hi2 = min(lo2, v), max(hi2, v)
 		}
 	}
-	if len(sp) == 0 {
+	if n == 0 {
 		return true // treadmill without speed: cadence says running
 	}
-	m := median(sp)
-	tol := m * p.SteadySpeedTolPct / 100
-	for _, v := range sp {
-		if math.Abs(v-m) > tol {
-			return false
-		}
-	}
-	return true
+	tol := sum / float64(n) * p.SteadySpeedTolPct / 100
+	m := sum / float64(n)
+	return hi2-m <= tol && m-lo2 <= tol
 }
 
 // balanceZone returns the index into the zone names for left share x.

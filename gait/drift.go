@@ -85,12 +85,30 @@ func DriftOf(a *ingest.Activity, sel []bool, weights, grade []float64, p Params)
 		}
 		return d
 	}
-	bins := make([]binKey, len(sel))
+	// Number the speed × grade bins in a fixed order (sorted keys) so
+	// each channel sums into plain slices, in the same order every run.
+	ids := map[binKey]int{}
+	bins := make([]int, len(sel))
+	var keys []binKey
 	for i := range bins {
-		bins[i] = binKey{binOf(a.SpeedMPS[i], p.Drift.SpeedBinMPS), binOf(grade[i], p.Drift.GradeBinPct)}
+		k := binKey{binOf(a.SpeedMPS[i], p.Drift.SpeedBinMPS), binOf(grade[i], p.Drift.GradeBinPct)}
+		id, ok := ids[k]
+		if !ok {
+			id = len(keys)
+			ids[k] = id
+			keys = append(keys, k)
+		}
+		bins[i] = id
 	}
+	order := make([]int, len(keys))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortFunc(order, func(x, y int) int {
+		return cmp.Or(cmp.Compare(keys[x].speed, keys[y].speed), cmp.Compare(keys[x].grade, keys[y].grade))
+	})
 	for _, s := range series {
-		*s.dst = delta(s.x, sel, movingT, bins, d, p.Drift)
+		*s.dst = delta(s.x, sel, movingT, bins, order, d, p.Drift)
 	}
 	return d
 }
@@ -107,14 +125,14 @@ type acc struct {
 	n   int
 }
 
-func delta(x []float64, sel []bool, movingT []float64, bins []binKey, d Drift, p DriftParams) Delta {
-	ref := map[binKey]*acc{}
-	late := map[binKey]*acc{}
+func delta(x []float64, sel []bool, movingT []float64, bins, order []int, d Drift, p DriftParams) Delta {
+	ref := make([]acc, len(order))
+	late := make([]acc, len(order))
 	for i, ok := range sel {
 		if !ok || math.IsNaN(x[i]) {
 			continue
 		}
-		var m map[binKey]*acc
+		var m []acc
 		switch t := movingT[i]; {
 		case t >= d.RefStartS && t < d.RefEndS:
 			m = ref
@@ -123,26 +141,16 @@ func delta(x []float64, sel []bool, movingT []float64, bins []binKey, d Drift, p
 		default:
 			continue
 		}
-		a := m[bins[i]]
-		if a == nil {
-			a = &acc{}
-			m[bins[i]] = a
-		}
-		a.sum += x[i]
-		a.n++
+		m[bins[i]].sum += x[i]
+		m[bins[i]].n++
 	}
 	out := Delta{Delta: math.NaN(), RefMean: math.NaN(), LateMean: math.NaN()}
 	var refSum, lateSum, diff float64
-	// Sum in a fixed bin order: map order would change the last bits of
-	// the result from run to run.
-	keys := make([]binKey, 0, len(late))
-	for k := range late {
-		keys = append(keys, k)
-	}
-	slices.SortFunc(keys, func(a, b binKey) int { return cmp.Or(cmp.Compare(a.speed, b.speed), cmp.Compare(a.grade, b.grade)) })
-	for _, k := range keys {
+	seen := false
+	for _, k := range order {
 		l, r := late[k], ref[k]
-		if r == nil || r.n < p.MinBinSamples || l.n < p.MinBinSamples {
+		seen = seen || l.n > 0 || r.n > 0
+		if r.n < p.MinBinSamples || l.n < p.MinBinSamples {
 			continue
 		}
 		rm, lm := r.sum/float64(r.n), l.sum/float64(l.n)
@@ -156,7 +164,7 @@ func delta(x []float64, sel []bool, movingT []float64, bins []binKey, d Drift, p
 		out.Bins++
 	}
 	if out.RefN < p.MinSamples || out.LateN < p.MinSamples {
-		if len(ref) == 0 && len(late) == 0 {
+		if !seen {
 			out.Reason = "channel not recorded"
 		} else {
 			out.Reason = fmt.Sprintf("too few samples at matched speed and grade: reference %d, late %d, need %d each", out.RefN, out.LateN, p.MinSamples)

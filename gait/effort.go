@@ -3,6 +3,7 @@ package gait
 import (
 	"fmt"
 	"math"
+	"slices"
 	"strings"
 
 	"github.com/gaitkeeper/gaitkeeper/ingest"
@@ -41,14 +42,9 @@ func EffortOf(a *ingest.Activity, sel []bool, weights []float64, p Params) Effor
 	var e Effort
 	e.MovingTimeS, e.DistanceM = MovingTotals(a, sel, weights)
 
-	timer := make([]bool, a.Len())
-	for i, pause := 0, 0; i < a.Len(); i++ {
-		t := a.Timestamp(i)
-		for pause < len(a.Pauses) && !a.Pauses[pause].End.After(t) {
-			pause++
-		}
-		timer[i] = !(pause < len(a.Pauses) && inPause(a.Pauses[pause], t))
-		if timer[i] {
+	timer := running(a)
+	for i, ok := range timer {
+		if ok {
 			e.TimerS += weights[i]
 		}
 	}
@@ -101,14 +97,24 @@ func trimp(hr []float64, sel []bool, w []float64, p EffortParams) (v float64, fo
 		a, b = 0.86, 1.67
 	}
 	formula = fmt.Sprintf("Banister TRIMP: minutes × ΔHR × %.2f·e^(%.2f·ΔHR), ΔHR = (HR − %.0f)/(%.0f − %.0f)", a, b, p.HRRestBPM, p.HRMaxBPM, p.HRRestBPM)
+	// Heart rate comes in whole bpm, so sum the time at each rate first
+	// and take one exponential per rate rather than one per record.
+	byRate := map[float64]float64{}
 	n := 0
 	for i, ok := range sel {
-		if !ok || math.IsNaN(hr[i]) {
-			continue
+		if ok && !math.IsNaN(hr[i]) {
+			byRate[hr[i]] += w[i]
+			n++
 		}
-		x := math.Min(math.Max((hr[i]-p.HRRestBPM)/(p.HRMaxBPM-p.HRRestBPM), 0), 1)
-		v += w[i] / 60 * x * a * math.Exp(b*x)
-		n++
+	}
+	rates := make([]float64, 0, len(byRate))
+	for r := range byRate {
+		rates = append(rates, r)
+	}
+	slices.Sort(rates) // a fixed summation order
+	for _, r := range rates {
+		x := math.Min(math.Max((r-p.HRRestBPM)/(p.HRMaxBPM-p.HRRestBPM), 0), 1)
+		v += byRate[r] / 60 * x * a * math.Exp(b*x)
 	}
 	if n == 0 {
 		return math.NaN(), formula, "no heart rate recorded"

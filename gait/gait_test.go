@@ -2,11 +2,15 @@ package gait
 
 import (
 	"math"
+	"math/rand/v2"
 	"path/filepath"
 	"slices"
+	"sort"
 	"strings"
 	"testing"
 	"time"
+
+	"gonum.org/v1/gonum/stat"
 
 	"github.com/gaitkeeper/gaitkeeper/ingest"
 )
@@ -189,3 +193,47 @@ func TestMeansAgainstSDKHandCheck(t *testing.T) {
 		}
 	}
 }
+
+// quantiles must agree exactly with gonum's stat.Quantile (Empirical) on
+// sorted data, for weighted and unweighted samples with many ties, as
+// FIT's quantized values give.
+func TestQuantilesMatchGonum(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	ps := []float64{0, 0.05, 0.5, 0.95, 1}
+	for trial := range 200 {
+		n := 1 + rng.IntN(3000)
+		v, w := make([]float64, n), make([]float64, n)
+		for i := range v {
+			v[i] = math.Round(rng.NormFloat64()*50) / 4 // ties
+			w[i] = float64(1 + rng.IntN(5))             // integer seconds: exact sums
+		}
+		if trial%2 == 0 {
+			w = nil
+		}
+		got := make([]float64, len(ps))
+		quantiles(v, w, ps, got)
+		sv, sw := append([]float64(nil), v...), append([]float64(nil), w...)
+		if w == nil {
+			sw = nil
+			slices.Sort(sv)
+		} else {
+			sortPaired(sv, sw)
+		}
+		for k, p := range ps {
+			if want := stat.Quantile(p, stat.Empirical, sv, sw); got[k] != want {
+				t.Fatalf("trial %d n %d p %v: %v, gonum %v", trial, n, p, got[k], want)
+			}
+		}
+	}
+}
+
+type pairSort struct{ v, w []float64 }
+
+func (p pairSort) Len() int           { return len(p.v) }
+func (p pairSort) Less(i, j int) bool { return p.v[i] < p.v[j] }
+func (p pairSort) Swap(i, j int) {
+	p.v[i], p.v[j] = p.v[j], p.v[i]
+	p.w[i], p.w[j] = p.w[j], p.w[i]
+}
+
+func sortPaired(v, w []float64) { sort.Sort(pairSort{v, w}) }

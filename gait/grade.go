@@ -2,7 +2,6 @@ package gait
 
 import (
 	"math"
-	"sort"
 
 	"github.com/gaitkeeper/gaitkeeper/ingest"
 )
@@ -26,20 +25,25 @@ func Grade(a *ingest.Activity, p Params) (grade []float64, derived bool) {
 		return grade, false
 	}
 	half := p.GradeWindowS / 2
+	lo, hi := 0, 0
 	for i := range grade {
 		t := a.Elapsed[i]
-		lo := sort.SearchFloat64s(a.Elapsed, t-half)
-		hi := sort.SearchFloat64s(a.Elapsed, t+half+1e-9) - 1
-		lo, hi = firstValid(a, lo, i), lastValid(a, hi, i)
+		for lo < i && a.Elapsed[lo] < t-half {
+			lo++
+		}
+		for hi+1 < n && a.Elapsed[hi+1] <= t+half {
+			hi++
+		}
 		grade[i] = math.NaN()
-		if lo < 0 || hi < 0 || hi <= lo {
+		l, h := firstValid(a, lo, i), lastValid(a, max(hi, i), i)
+		if l < 0 || h < 0 || h <= l {
 			continue
 		}
-		run := a.DistanceM[hi] - a.DistanceM[lo]
+		run := a.DistanceM[h] - a.DistanceM[l]
 		if run < 10 {
 			continue
 		}
-		grade[i] = 100 * (a.AltitudeM[hi] - a.AltitudeM[lo]) / run
+		grade[i] = 100 * (a.AltitudeM[h] - a.AltitudeM[l]) / run
 	}
 	return grade, true
 }

@@ -32,21 +32,31 @@ func Weights(elapsed []float64, maxGap float64) []float64 {
 // not walking (cadence below p.WalkCadenceSPM). A record with no cadence
 // is not counted: without steps there is no gait to measure.
 func Moving(a *ingest.Activity, p Params) []bool {
-	m := make([]bool, a.Len())
-	pause := 0
-	for i := range m {
-		t := a.Timestamp(i)
-		for pause < len(a.Pauses) && !a.Pauses[pause].End.After(t) {
-			pause++
-		}
-		if pause < len(a.Pauses) && inPause(a.Pauses[pause], t) {
+	m := running(a)
+	for i, ok := range m {
+		if !ok {
 			continue
 		}
 		if v := a.SpeedMPS[i]; v < p.StopSpeedMPS { // NaN compares false: no speed is no evidence of a stop
+			m[i] = false
 			continue
 		}
-		c := a.CadenceSPM[i]
-		m[i] = c >= p.WalkCadenceSPM // NaN and 0 fail
+		m[i] = a.CadenceSPM[i] >= p.WalkCadenceSPM // NaN and 0 fail
+	}
+	return m
+}
+
+// running marks the records taken while the timer ran: outside every
+// pause. Pauses are compared in elapsed seconds, not as times, because
+// this runs once per record.
+func running(a *ingest.Activity) []bool {
+	m := make([]bool, a.Len())
+	pause := 0
+	for i, t := range a.Elapsed {
+		for pause < len(a.Pauses) && a.Pauses[pause].End.Sub(a.Start).Seconds() <= t {
+			pause++
+		}
+		m[i] = pause >= len(a.Pauses) || t < a.Pauses[pause].Start.Sub(a.Start).Seconds()
 	}
 	return m
 }

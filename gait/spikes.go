@@ -100,13 +100,11 @@ func spikesIn(a *ingest.Activity, x []float64, sel, base []bool, grade []float64
 	if len(vals) < 2 {
 		return nil, "not recorded"
 	}
-	slices.Sort(vals)
-	med := stat.Quantile(0.5, stat.Empirical, vals, nil)
+	med := median(vals)
 	for i, v := range vals {
 		vals[i] = math.Abs(v - med)
 	}
-	slices.Sort(vals)
-	rsd := 1.4826 * stat.Quantile(0.5, stat.Empirical, vals, nil)
+	rsd := 1.4826 * median(vals)
 	if rsd == 0 {
 		return nil, fmt.Sprintf("no spread: half the run's %.0f s rolling means equal its median", p.Spikes.WindowS)
 	}
