@@ -19,7 +19,18 @@ import (
 	"sort"
 	"strconv"
 	"time"
+
+	"gonum.org/v1/gonum/floats"
+	"gonum.org/v1/gonum/stat"
 )
+
+// ACWRCaveat is the text to show beside any acute:chronic workload ratio
+// (domain.md L2, L8). The ratios are context, never a verdict.
+const ACWRCaveat = "ACWR is context, never a verdict: dividing acute load by a fixed " +
+	"or even random chronic load reproduces the same \"ACWR effect\" " +
+	"(Impellizzeri et al., Sports Med 2020), and in 5,205 runners weekly " +
+	"ACWR spikes went with fewer injuries, not more (Frandsen et al., BJSM 2025). " +
+	"The single-run distance spike is the load flag to act on."
 
 // Run is one run as the load functions see it.
 type Run struct {
@@ -392,4 +403,267 @@ func Daily(runs []Run, m LoadMetric, from, to time.Time) []float64 {
 		}
 	}
 	return out
+}
+
+// EWMA returns the exponentially weighted moving average of x with window
+// n days: e[0] = x[0], e[t] = λ·x[t] + (1−λ)·e[t−1], λ = 2/(n+1) (Williams
+// et al., BJSM 2017, L7). Seeding with the first day's load, as the
+// hareshsuppiah.github.io EWMA tool does, means a constant series has a
+// constant average. n must be positive.
+func EWMA(x []float64, n float64) []float64 {
+	if !(n > 0) {
+		panic("gait: EWMA window must be positive")
+	}
+	lambda := 2 / (n + 1)
+	e := make([]float64, len(x))
+	for t, v := range x {
+		if t == 0 {
+			e[t] = v
+			continue
+		}
+		// e + λ(v−e) is λv + (1−λ)e, and stays exact on a constant series.
+		e[t] = e[t-1] + lambda*(v-e[t-1])
+	}
+	return e
+}
+
+// Monotony is Foster's training monotony of the daily loads x (normally
+// the last 7 days): mean(x) / SD(x), at most maxMonotony (domain.md L10).
+// SD is the population standard deviation: the week is the whole of what
+// is described, not a sample of it (the sample SD, dividing by n−1 = 6,
+// would give a monotony √(6/7) ≈ 0.93 times this one). When SD is 0 and
+// the mean is not, monotony is maxMonotony. When x is empty or every load
+// is 0 it is NaN.
+func Monotony(x []float64, maxMonotony float64) float64 {
+	if len(x) == 0 {
+		return math.NaN()
+	}
+	mean, sd := stat.PopMeanStdDev(x, nil)
+	if mean == 0 {
+		return math.NaN()
+	}
+	if sd == 0 {
+		return maxMonotony
+	}
+	return math.Min(mean/sd, maxMonotony)
+}
+
+// LoadDay is one calendar day of a [LoadSeries]. The sums are always
+// defined; every other number is a [Value], undefined until enough history
+// exists (see LoadParams.MinHistoryDays) or when it would divide by zero.
+type LoadDay struct {
+	// Date is midnight at the start of the day in the location of the
+	// series' from; only its calendar date matters.
+	Date time.Time
+	// Runs is the number of runs on the day. DistanceM, MovingS and Load
+	// sum their distance, moving time and the series' metric; a run with
+	// an unknown value adds 0, and Missing counts those runs for Load.
+	Runs      int
+	DistanceM float64
+	MovingS   float64
+	Load      float64
+	Missing   int
+
+	// ACWREWMA is acute/chronic EWMA load, N = 7 and 28 (L7); ACWRRolling
+	// is the uncoupled rolling ratio, mean of days t−6…t over mean of days
+	// t−27…t−7 (L6). Context only: show ACWRCaveat with them.
+	ACWREWMA, ACWRRolling Value
+
+	// TwoWeekChangePct is 100·(last 14 days − previous 14 days) / previous
+	// 14 days, in distance whatever the metric, as Nielsen 2014 measured
+	// (L3). TwoWeekFlag is set when it exceeds LoadParams.TwoWeekFlagPct.
+	TwoWeekChangePct Value
+	TwoWeekFlag      bool
+
+	// Monotony is Foster's monotony of the last 7 days' Load (see
+	// [Monotony]); MonotonyFlag is set above LoadParams.MonotonyFlag.
+	// Strain is the last 7 days' Load times Monotony (L10).
+	Monotony     Value
+	MonotonyFlag bool
+	Strain       Value
+
+	// CTL (fitness) and ATL (fatigue) are exponentially decaying averages
+	// of Load with τ = 42 and 7 days, starting from 0 the day before the
+	// first run: X[t] = X[t−1] + (Load[t] − X[t−1])·(1 − e^(−1/τ)). TSB
+	// (form) is yesterday's CTL − ATL, so today's run does not count yet
+	// (L12). After 28 days of a steady load CTL has reached only
+	// 1 − e^(−28/42) ≈ 49% of it; read it as a trend.
+	CTL, ATL, TSB Value
+}
+
+// LoadSeries is the result of [Load].
+type LoadSeries struct {
+	Metric LoadMetric
+	Days   []LoadDay // one per calendar day, from to to
+	// Spikes holds the distance spike of each run on a day of the series,
+	// in order of Start (see [Spikes]).
+	Spikes []SpikeResult
+	// Warnings list what made the numbers less certain (runs whose metric
+	// is unknown and counted as 0).
+	Warnings []error
+}
+
+// Load computes the daily load of runs from the date of from to the date
+// of to, both included, and every number of [LoadDay] for each day, and
+// the distance spike of each run on those days.
+//
+// History starts on the first day of the series with a run: the days
+// before it are not known to be rest days, so nothing is computed for them
+// ("no run yet"). Runs before from are not in the daily series but are
+// used as the earlier runs of the spike. To let the multi-week numbers warm
+// up, start from at least LoadParams.MinHistoryDays before the first day
+// you want to show.
+//
+// Load panics when to is before from, m is unknown or p is invalid.
+func Load(runs []Run, m LoadMetric, from, to time.Time, p LoadParams) LoadSeries {
+	p.check()
+	m.check()
+	day0, n := span(from, to)
+
+	s := LoadSeries{Metric: m, Days: make([]LoadDay, n)}
+	load := make([]float64, n)
+	dist := make([]float64, n)
+	unknown := map[string]int{}
+	inRange := 0
+	fy, fm, fd := from.Date()
+	for i := range s.Days {
+		s.Days[i].Date = time.Date(fy, fm, fd+i, 0, 0, 0, 0, from.Location())
+	}
+	for _, r := range runs {
+		i := dayNumber(r.Start) - day0
+		if i < 0 || i >= n {
+			continue
+		}
+		inRange++
+		d := &s.Days[i]
+		d.Runs++
+		if known(r.DistanceM) {
+			d.DistanceM += r.DistanceM
+		} else {
+			unknown["distance"]++
+		}
+		if known(r.MovingS) {
+			d.MovingS += r.MovingS
+		} else {
+			unknown["moving time"]++
+		}
+		if v := m.of(r); known(v) {
+			d.Load += v
+		} else {
+			d.Missing++
+		}
+		if m == MetricTRIMP && !known(r.TRIMP) {
+			unknown["TRIMP"]++
+		}
+	}
+	for _, field := range []string{"distance", "moving time", "TRIMP"} {
+		if k := unknown[field]; k > 0 {
+			s.Warnings = append(s.Warnings, fmt.Errorf("gait: %d of %d runs have no %s; counted as 0", k, inRange, field))
+		}
+	}
+	first := n
+	for i := range s.Days {
+		load[i] = s.Days[i].Load
+		dist[i] = s.Days[i].DistanceM
+		if s.Days[i].Runs > 0 && first == n {
+			first = i
+		}
+	}
+
+	if first < n {
+		fillLoad(s.Days[first:], load[first:], dist[first:], p)
+	}
+	for i := range first {
+		d := &s.Days[i]
+		u := undefined("no run yet")
+		d.ACWREWMA, d.ACWRRolling, d.TwoWeekChangePct = u, u, u
+		d.Monotony, d.Strain, d.CTL, d.ATL, d.TSB = u, u, u, u, u
+	}
+
+	all := Spikes(runs, p)
+	for i, r := range runs {
+		if j := dayNumber(r.Start) - day0; j >= 0 && j < n {
+			s.Spikes = append(s.Spikes, all[i])
+		}
+	}
+	slices.SortStableFunc(s.Spikes, func(a, b SpikeResult) int { return a.Start.Compare(b.Start) })
+	return s
+}
+
+// twoWeekDays is the length of each half of Nielsen's comparison (L3).
+const twoWeekDays = 14
+
+// fillLoad computes the derived numbers of days, which begin on the first
+// day with a run; load and dist are their daily load and distance.
+func fillLoad(days []LoadDay, load, dist []float64, p LoadParams) {
+	acute := EWMA(load, float64(p.AcuteDays))
+	chronic := EWMA(load, float64(p.ChronicDays))
+	kCTL := 1 - math.Exp(-1/p.CTLDays)
+	kATL := 1 - math.Exp(-1/p.ATLDays)
+	var ctl, atl float64 // yesterday's; 0 before the first run
+
+	// enough returns an undefined Value when day t lacks the history a
+	// number with windows of need days requires.
+	enough := func(t, need int) (Value, bool) {
+		need = max(need, p.MinHistoryDays)
+		if t+1 < need {
+			return undefined(fmt.Sprintf("%d of %d days of history", t+1, need)), false
+		}
+		return Value{}, true
+	}
+
+	a, c := p.AcuteDays, p.ChronicDays
+	w := p.MonotonyDays
+	for t := range days {
+		d := &days[t]
+
+		if v, ok := enough(t, c); !ok {
+			d.ACWREWMA = v
+		} else if floats.Sum(load[t-c+1:t+1]) == 0 {
+			d.ACWREWMA = undefined(fmt.Sprintf("no load in the last %d days", c))
+		} else {
+			d.ACWREWMA = defined(acute[t] / chronic[t])
+		}
+
+		if v, ok := enough(t, c); !ok {
+			d.ACWRRolling = v
+		} else if chr := floats.Sum(load[t-c+1:t-a+1]) / float64(c-a); chr == 0 {
+			d.ACWRRolling = undefined(fmt.Sprintf("no load in days %d–%d before today", a, c-1))
+		} else {
+			d.ACWRRolling = defined(floats.Sum(load[t-a+1:t+1]) / float64(a) / chr)
+		}
+
+		if v, ok := enough(t, 2*twoWeekDays); !ok {
+			d.TwoWeekChangePct = v
+		} else if prev := floats.Sum(dist[t-2*twoWeekDays+1 : t-twoWeekDays+1]); prev == 0 {
+			d.TwoWeekChangePct = undefined("no distance in the two weeks before the last two")
+		} else {
+			last := floats.Sum(dist[t-twoWeekDays+1 : t+1])
+			// 100·(last−prev) before dividing keeps round percentages exact.
+			d.TwoWeekChangePct = defined(100 * (last - prev) / prev)
+			d.TwoWeekFlag = d.TwoWeekChangePct.V > p.TwoWeekFlagPct
+		}
+
+		// Monotony is a one-week number: MinHistoryDays does not apply.
+		if t+1 < w {
+			d.Monotony = undefined(fmt.Sprintf("%d of %d days of history", t+1, w))
+			d.Strain = d.Monotony
+		} else if week := load[t-w+1 : t+1]; floats.Sum(week) == 0 {
+			d.Monotony = undefined(fmt.Sprintf("no load in the last %d days", w))
+			d.Strain = d.Monotony
+		} else {
+			d.Monotony = defined(Monotony(week, p.MonotonyCap))
+			d.MonotonyFlag = d.Monotony.V > p.MonotonyFlag
+			d.Strain = defined(floats.Sum(week) * d.Monotony.V)
+		}
+
+		tsb := ctl - atl
+		ctl += (load[t] - ctl) * kCTL
+		atl += (load[t] - atl) * kATL
+		if v, ok := enough(t, 1); !ok {
+			d.CTL, d.ATL, d.TSB = v, v, v
+		} else {
+			d.CTL, d.ATL, d.TSB = defined(ctl), defined(atl), defined(tsb)
+		}
+	}
 }

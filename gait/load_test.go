@@ -56,6 +56,16 @@ func checkValue(t *testing.T, name string, v Value, want float64, why string) {
 	}
 }
 
+// daily returns n runs, one per day from start at 07:00 UTC, with the
+// distances given by dist(i).
+func daily(start time.Time, n int, dist func(i int) float64) []Run {
+	runs := make([]Run, n)
+	for i := range runs {
+		runs[i] = Run{Start: start.AddDate(0, 0, i).Add(7 * time.Hour), DistanceM: dist(i), MovingS: 3600, TRIMP: 50}
+	}
+	return runs
+}
+
 func TestDaily(t *testing.T) {
 	nan := math.NaN()
 	runs := []Run{
@@ -141,6 +151,74 @@ func TestDailyDST(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			if got := Daily(tt.runs, MetricDistance, tt.from, tt.to); !sameSlice(got, tt.want) {
 				t.Errorf("Daily = %v, want %v", got, tt.want)
+			}
+		})
+	}
+}
+
+func TestLoadDaysAcrossDST(t *testing.T) {
+	loc := berlin(t)
+	// 1 March to 30 November 2026 spans both switches: 31+30+31+30+31+31+30+31+30 = 275 days.
+	s := Load(nil, MetricDistance, at(2026, 3, 1, 0, 0, loc), at(2026, 11, 30, 0, 0, loc), DefaultLoadParams())
+	if len(s.Days) != 275 {
+		t.Fatalf("len(Days) = %d, want 275", len(s.Days))
+	}
+	for i, d := range s.Days {
+		y, m, dd := d.Date.Date()
+		if want := time.Date(2026, 3, 1+i, 0, 0, 0, 0, time.UTC); y != want.Year() || m != want.Month() || dd != want.Day() || d.Date.Hour() != 0 {
+			t.Fatalf("Days[%d].Date = %v, want midnight of %v", i, d.Date, want.Format(time.DateOnly))
+		}
+	}
+}
+
+func TestEWMA(t *testing.T) {
+	tests := []struct {
+		name string
+		x    []float64
+		n    float64
+		want []float64
+	}{
+		// Seeded with x[0], a constant series never moves: e + λ(c−e) = e.
+		{"constant", []float64{5, 5, 5, 5}, 28, []float64{5, 5, 5, 5}},
+		// λ = 2/(7+1) = 0.25: e0 = 4; e1 = 4 + 0.25·(8−4) = 5; e2 = 5 + 0.25·(0−5) = 3.75.
+		{"step by hand", []float64{4, 8, 0}, 7, []float64{4, 5, 3.75}},
+		// λ = 2/29: e1 = 0 + (2/29)·29 = 2.
+		{"chronic lambda", []float64{0, 29}, 28, []float64{0, 2}},
+		{"empty", nil, 7, []float64{}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := EWMA(tt.x, tt.n); !sameSlice(got, tt.want) {
+				t.Errorf("EWMA = %v, want %v", got, tt.want)
+			}
+		})
+	}
+}
+
+func TestMonotony(t *testing.T) {
+	tests := []struct {
+		name string
+		x    []float64
+		cap  float64
+		want float64
+	}{
+		// SD 0, mean 1: the cap.
+		{"all ones hit the cap", []float64{1, 1, 1, 1, 1, 1, 1}, 10, 10},
+		{"a smaller cap", []float64{2, 2, 2, 2, 2, 2, 2}, 5, 5},
+		// SD ≈ 3.5e-7 is not 0, but 10/3.5e-7 is far above the cap.
+		{"SD near 0", []float64{10, 10, 10, 10, 10, 10, 10.000001}, 10, 10},
+		// mean 4; population variance (9+4+1+0+1+4+9)/7 = 4, SD 2: 4/2.
+		{"one to seven", []float64{1, 2, 3, 4, 5, 6, 7}, 10, 2},
+		// mean 1; variance (6·1² + 6²)/7 = 6: 1/√6.
+		{"one run a week", []float64{0, 0, 0, 0, 0, 0, 7}, 10, 1 / math.Sqrt(6)},
+		// 0/0: no load, no monotony.
+		{"rest week", []float64{0, 0, 0, 0, 0, 0, 0}, 10, math.NaN()},
+		{"empty", nil, 10, math.NaN()},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := Monotony(tt.x, tt.cap); !same(got, tt.want) {
+				t.Errorf("Monotony = %v, want %v", got, tt.want)
 			}
 		})
 	}
@@ -235,6 +313,217 @@ func TestSpikesKeepInputOrder(t *testing.T) {
 	}
 }
 
+// Ten kilometres every day for 35 days, so every number has a closed form.
+func TestLoadConstant(t *testing.T) {
+	const L = 10000.0
+	d0 := date(2026, 1, 1)
+	runs := daily(d0, 35, func(int) float64 { return L })
+	s := Load(runs, MetricDistance, d0, d0.AddDate(0, 0, 34), DefaultLoadParams())
+	if len(s.Days) != 35 || len(s.Spikes) != 35 || len(s.Warnings) != 0 {
+		t.Fatalf("got %d days, %d spikes, warnings %v; want 35, 35, none", len(s.Days), len(s.Spikes), s.Warnings)
+	}
+	nan := math.NaN()
+
+	// Day 26 is the 27th day of history: the multi-week numbers wait for 28.
+	d := s.Days[26]
+	checkValue(t, "day 26 ACWREWMA", d.ACWREWMA, nan, "27 of 28 days of history")
+	checkValue(t, "day 26 ACWRRolling", d.ACWRRolling, nan, "27 of 28 days of history")
+	checkValue(t, "day 26 TwoWeekChangePct", d.TwoWeekChangePct, nan, "27 of 28 days of history")
+	checkValue(t, "day 26 CTL", d.CTL, nan, "27 of 28 days of history")
+	checkValue(t, "day 26 TSB", d.TSB, nan, "27 of 28 days of history")
+
+	d = s.Days[27]
+	checkValue(t, "day 27 ACWREWMA", d.ACWREWMA, 1, "")       // both EWMAs stay at L
+	checkValue(t, "day 27 ACWRRolling", d.ACWRRolling, 1, "") // (7L/7) / (21L/21)
+	checkValue(t, "day 27 TwoWeekChangePct", d.TwoWeekChangePct, 0, "")
+	if d.TwoWeekFlag {
+		t.Error("day 27 TwoWeekFlag set at 0%")
+	}
+
+	checkValue(t, "day 5 Monotony", s.Days[5].Monotony, nan, "6 of 7 days of history")
+	d = s.Days[6]
+	checkValue(t, "day 6 Monotony", d.Monotony, 10, "") // SD 0: the cap
+	checkValue(t, "day 6 Strain", d.Strain, 7*L*10, "") // weekly load 7L × monotony 10
+	if !d.MonotonyFlag {
+		t.Error("day 6 MonotonyFlag not set at 10")
+	}
+
+	// X[t] = X[t−1] + (L − X[t−1])(1 − e^(−1/τ)) from X[−1] = 0 gives
+	// X[t] = L(1 − e^(−(t+1)/τ)). Day 34: t+1 = 35.
+	d = s.Days[34]
+	checkValue(t, "day 34 CTL", d.CTL, L*(1-math.Exp(-35.0/42)), "")
+	checkValue(t, "day 34 ATL", d.ATL, L*(1-math.Exp(-35.0/7)), "")
+	// TSB is yesterday's (day 33, t+1 = 34) CTL − ATL = L(e^(−34/7) − e^(−34/42)).
+	checkValue(t, "day 34 TSB", d.TSB, L*(math.Exp(-34.0/7)-math.Exp(-34.0/42)), "")
+
+	// Every run after the first is 10/10 = 1: reference.
+	checkValue(t, "first spike", s.Spikes[0].Ratio, nan, "no run")
+	checkValue(t, "last spike", s.Spikes[34].Ratio, 1, "")
+}
+
+// 21 days at 2 km, then 7 days at 4 km: the ratios by hand on day 27.
+func TestLoadStep(t *testing.T) {
+	d0 := date(2026, 2, 2)
+	runs := daily(d0, 28, func(i int) float64 {
+		if i < 21 {
+			return 2000
+		}
+		return 4000
+	})
+	s := Load(runs, MetricDistance, d0, d0.AddDate(0, 0, 27), DefaultLoadParams())
+	d := s.Days[27]
+	// An EWMA at 2000 that sees 4000 for k days is 4000 − 2000(1−λ)^k;
+	// λ = 1/4 (acute) and 2/29 (chronic), k = 7; the 2000s cancel.
+	checkValue(t, "ACWREWMA", d.ACWREWMA, (2-math.Pow(0.75, 7))/(2-math.Pow(27.0/29, 7)), "") // ≈ 1.33935
+	// mean of days 21–27 (4000) over mean of days 0–20 (2000).
+	checkValue(t, "ACWRRolling", d.ACWRRolling, 2, "")
+	// last 14 days 7·2000 + 7·4000 = 42000; previous 14: 28000; 100·14000/28000.
+	checkValue(t, "TwoWeekChangePct", d.TwoWeekChangePct, 50, "")
+	if !d.TwoWeekFlag {
+		t.Error("TwoWeekFlag not set at 50%")
+	}
+	checkValue(t, "day 27 Monotony", d.Monotony, 10, "") // seven days of 4000: the cap
+
+	// Day 24: days 18–24 hold 3·2000 + 4·4000 = 22000 m, mean 22000/7; Σx² = 3·4e6 + 4·16e6 = 76e6, so population
+	// variance = 76e6/7 − (22000/7)² = (532e6 − 484e6)/49 = 48e6/49 and
+	// monotony = (22000/7)/(√48e6/7) = 22000/√48e6 ≈ 3.1754: flagged.
+	d = s.Days[24]
+	checkValue(t, "day 24 Monotony", d.Monotony, 22000/math.Sqrt(48e6), "")
+	checkValue(t, "day 24 Strain", d.Strain, 22000*22000/math.Sqrt(48e6), "")
+	if !d.MonotonyFlag {
+		t.Error("day 24 MonotonyFlag not set above 2")
+	}
+	// Day 22: days 16–22 = 5·2000 + 2·4000 = 18000; Σx² = 5·4e6 + 2·16e6 = 52e6;
+	// variance = 52e6/7 − (18000/7)² = (364e6 − 324e6)/49 = 40e6/49;
+	// monotony = 18000/√40e6 ≈ 2.846.
+	checkValue(t, "day 22 Monotony", s.Days[22].Monotony, 18000/math.Sqrt(40e6), "")
+}
+
+func TestTwoWeekChange(t *testing.T) {
+	d0 := date(2026, 3, 2)
+	nan := math.NaN()
+	tests := []struct {
+		name      string
+		prev, now float64 // daily distance in days 0–13 and 14–27
+		want      float64
+		why       string
+		flag      bool
+	}{
+		// 100·(14·1300 − 14·1000)/(14·1000) = 100·4200/14000 = 30: not above 30.
+		{"exactly 30% is not flagged", 1000, 1300, 30, "", false},
+		// 100·(18214 − 14000)/14000 = 30.1.
+		{"30.1% is flagged", 1000, 1301, 30.1, "", true},
+		// 100·(7000 − 14000)/14000 = −50.
+		{"a drop", 1000, 500, -50, "", false},
+		// The first two weeks' runs have no known distance.
+		{"no distance before", nan, 1000, nan, "no distance in the two weeks before", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			runs := daily(d0, 28, func(i int) float64 {
+				if i < 14 {
+					return tt.prev
+				}
+				return tt.now
+			})
+			s := Load(runs, MetricMovingTime, d0, d0.AddDate(0, 0, 27), DefaultLoadParams())
+			d := s.Days[27]
+			checkValue(t, "TwoWeekChangePct", d.TwoWeekChangePct, tt.want, tt.why)
+			if d.TwoWeekFlag != tt.flag {
+				t.Errorf("TwoWeekFlag = %v, want %v", d.TwoWeekFlag, tt.flag)
+			}
+		})
+	}
+}
+
+func TestLoadWarnsAboutUnknownValues(t *testing.T) {
+	d0 := date(2026, 3, 2)
+	runs := daily(d0, 4, func(i int) float64 { return 5000 })
+	runs[1].DistanceM = math.NaN()
+	runs[2].TRIMP, runs[3].TRIMP = math.NaN(), math.NaN()
+	s := Load(runs, MetricTRIMP, d0, d0.AddDate(0, 0, 3), DefaultLoadParams())
+	want := []string{
+		"gait: 1 of 4 runs have no distance; counted as 0",
+		"gait: 2 of 4 runs have no TRIMP; counted as 0",
+	}
+	if len(s.Warnings) != len(want) {
+		t.Fatalf("Warnings = %v, want %q", s.Warnings, want)
+	}
+	for i, w := range want {
+		if s.Warnings[i].Error() != w {
+			t.Errorf("Warnings[%d] = %q, want %q", i, s.Warnings[i], w)
+		}
+	}
+	if s.Days[2].Missing != 1 || s.Days[2].Load != 0 || s.Days[0].Load != 50 {
+		t.Errorf("day 2 Missing, Load = %d, %v; day 0 Load = %v; want 1, 0; 50", s.Days[2].Missing, s.Days[2].Load, s.Days[0].Load)
+	}
+}
+
+func TestLoadHistoryStartsAtFirstRun(t *testing.T) {
+	d0 := date(2026, 1, 1)
+	runs := []Run{
+		{Start: date(2025, 12, 25), DistanceM: 16000}, // before from: only a spike reference
+		{Start: date(2026, 1, 11), DistanceM: 23000},
+	}
+	s := Load(runs, MetricDistance, d0, date(2026, 1, 20), DefaultLoadParams())
+	nan := math.NaN()
+	for i := range 10 {
+		d := s.Days[i]
+		for name, v := range map[string]Value{"ACWREWMA": d.ACWREWMA, "ACWRRolling": d.ACWRRolling, "TwoWeekChangePct": d.TwoWeekChangePct, "Monotony": d.Monotony, "Strain": d.Strain, "CTL": d.CTL, "ATL": d.ATL, "TSB": d.TSB} {
+			checkValue(t, "day "+d.Date.Format(time.DateOnly)+" "+name, v, nan, "no run yet")
+		}
+	}
+	d := s.Days[10] // 11 January, the first run
+	checkValue(t, "first run ACWREWMA", d.ACWREWMA, nan, "1 of 28 days of history")
+	checkValue(t, "first run Monotony", d.Monotony, nan, "1 of 7 days of history")
+	if len(s.Spikes) != 1 {
+		t.Fatalf("len(Spikes) = %d, want 1 (the run before from is not in the series)", len(s.Spikes))
+	}
+	checkValue(t, "spike", s.Spikes[0].Ratio, 1.4375, "") // 23/16, the 25 December run 17 days earlier
+
+	empty := Load(nil, MetricDistance, d0, d0, DefaultLoadParams())
+	checkValue(t, "no runs at all", empty.Days[0].CTL, nan, "no run yet")
+}
+
+// 30 days at 10 km, 35 rest days, one run on day 65.
+func TestACWRUndefinedWhileChronicIsZero(t *testing.T) {
+	d0 := date(2026, 4, 1)
+	runs := daily(d0, 30, func(int) float64 { return 10000 })
+	runs = append(runs, Run{Start: d0.AddDate(0, 0, 65), DistanceM: 10000})
+	s := Load(runs, MetricDistance, d0, d0.AddDate(0, 0, 65), DefaultLoadParams())
+	nan := math.NaN()
+	tests := []struct {
+		day     int
+		ewmaOK  bool
+		ewmaWhy string
+		roll    float64 // NaN: undefined
+		rollWhy string
+	}{
+		// Acute days 30–36 are rest: 0 over the chronic days 9–29 (10000).
+		{day: 36, ewmaOK: true, roll: 0},
+		// Days 29–56 still hold day 29, and so does the chronic of days 29–49.
+		{day: 56, ewmaOK: true, roll: 0},
+		// Days 30–57 are 28 rest days; the chronic days 30–50 are all rest.
+		{day: 57, ewmaWhy: "no load in the last 28 days", roll: nan, rollWhy: "no load in days 7–27"},
+		// Day 65 brings load back into the EWMA's 28 days; the rolling
+		// chronic, days 38–58, is still empty.
+		{day: 65, ewmaOK: true, roll: nan, rollWhy: "no load in days 7–27"},
+	}
+	for _, tt := range tests {
+		d := s.Days[tt.day]
+		if tt.ewmaOK != d.ACWREWMA.OK || !tt.ewmaOK && !strings.Contains(d.ACWREWMA.Why, tt.ewmaWhy) {
+			t.Errorf("day %d ACWREWMA = %+v, want OK %v, reason %q", tt.day, d.ACWREWMA, tt.ewmaOK, tt.ewmaWhy)
+		}
+		checkValue(t, "ACWRRolling", d.ACWRRolling, tt.roll, tt.rollWhy)
+	}
+	checkValue(t, "day 36 Monotony", s.Days[36].Monotony, nan, "no load in the last 7 days")
+	checkValue(t, "day 36 Strain", s.Days[36].Strain, nan, "no load in the last 7 days")
+	// CTL keeps decaying through the break: defined, and lower than before it.
+	if !s.Days[57].CTL.OK || !(s.Days[57].CTL.V < s.Days[29].CTL.V) {
+		t.Errorf("CTL day 57 = %v, day 29 = %v; want defined and lower", s.Days[57].CTL, s.Days[29].CTL)
+	}
+}
+
 func TestValueJSON(t *testing.T) {
 	tests := []struct {
 		v    Value
@@ -311,8 +600,12 @@ func TestLoadPanicsOnCallerBugs(t *testing.T) {
 	}{
 		{"to before from", func() { Daily(nil, MetricDistance, d0, d0.AddDate(0, 0, -1)) }},
 		{"unknown metric", func() { Daily(nil, LoadMetric(7), d0, d0) }},
+		{"unknown metric in Load", func() { Load(nil, LoadMetric(-1), d0, d0, DefaultLoadParams()) }},
 		{"zero params", func() { Spikes(nil, LoadParams{}) }},
+		{"zero params in Load", func() { Load(nil, MetricDistance, d0, d0, LoadParams{}) }},
 		{"bands out of order", func() { Spikes(nil, bad(func(p *LoadParams) { p.SpikeModerateAbove = 1.05 })) }},
+		{"chronic not above acute", func() { Load(nil, MetricDistance, d0, d0, bad(func(p *LoadParams) { p.ChronicDays = 7 })) }},
+		{"EWMA window 0", func() { EWMA([]float64{1}, 0) }},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
