@@ -667,3 +667,64 @@ func fillLoad(days []LoadDay, load, dist []float64, p LoadParams) {
 		}
 	}
 }
+
+// Week summarizes one ISO 8601 week (Monday to Sunday) of a [LoadSeries].
+type Week struct {
+	Year, Week int       // ISO 8601 week-numbering year and week
+	Monday     time.Time // the week's first day, in the series' location
+	// Days is how many days of the week are in the series: 7, except
+	// perhaps for the first and last week.
+	Days      int
+	Runs      int
+	DistanceM float64
+	MovingS   float64
+	Load      float64 // in the series' metric
+	// MaxSpike is the largest distance spike among the week's runs, and
+	// MaxSpikeBand its band; undefined when no run of the week has one.
+	MaxSpike     Value
+	MaxSpikeBand SpikeBand
+	// Monotony is the series' monotony on the week's last day in the
+	// series (Sunday for a full week).
+	Monotony Value
+}
+
+// Weekly sums a load series by ISO week, Monday first. Spikes are given
+// to the week of their run's wall-clock date.
+func Weekly(s LoadSeries) []Week {
+	if len(s.Days) == 0 {
+		return nil
+	}
+	day0 := dayNumber(s.Days[0].Date)
+	// offset of the first day from its Monday; 1970-01-01 (day 0) was a
+	// Thursday, so Monday-based weekday = (day + 3) mod 7.
+	off := ((day0+3)%7 + 7) % 7
+	weeks := make([]Week, (off+len(s.Days)+6)/7)
+	for i, d := range s.Days {
+		w := &weeks[(off+i)/7]
+		if w.Days == 0 {
+			w.Monday = d.Date.AddDate(0, 0, -((off + i) % 7))
+			w.Year, w.Week = d.Date.ISOWeek()
+			w.MaxSpike = undefined("no run this week")
+		}
+		w.Days++
+		w.Runs += d.Runs
+		w.DistanceM += d.DistanceM
+		w.MovingS += d.MovingS
+		w.Load += d.Load
+		w.Monotony = d.Monotony
+		if d.Runs > 0 && !w.MaxSpike.OK {
+			w.MaxSpike = undefined("no run this week has a spike ratio")
+		}
+	}
+	for _, sp := range s.Spikes {
+		i := dayNumber(sp.Start) - day0
+		if i < 0 || i >= len(s.Days) || !sp.Ratio.OK {
+			continue
+		}
+		w := &weeks[(off+i)/7]
+		if !w.MaxSpike.OK || sp.Ratio.V > w.MaxSpike.V {
+			w.MaxSpike, w.MaxSpikeBand = sp.Ratio, sp.Band
+		}
+	}
+	return weeks
+}

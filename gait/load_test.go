@@ -524,6 +524,72 @@ func TestACWRUndefinedWhileChronicIsZero(t *testing.T) {
 	}
 }
 
+func TestWeekly(t *testing.T) {
+	// 31 December 2025 is a Wednesday; 1 January 2026 a Thursday, so ISO
+	// week 1 of 2026 runs from Monday 29 December 2025.
+	runs := []Run{
+		{Start: at(2025, 12, 31, 7, 0, time.UTC), DistanceM: 16000, MovingS: 5400},
+		{Start: at(2026, 1, 3, 7, 0, time.UTC), DistanceM: 8000, MovingS: 2700},
+		{Start: at(2026, 1, 7, 7, 0, time.UTC), DistanceM: 23000, MovingS: 8280},
+		{Start: at(2026, 1, 9, 7, 0, time.UTC), DistanceM: 10000, MovingS: 3600},
+		{Start: at(2026, 1, 12, 7, 0, time.UTC), DistanceM: 12000, MovingS: 4000},
+	}
+	s := Load(runs, MetricDistance, date(2025, 12, 31), date(2026, 1, 12), DefaultLoadParams())
+	got := Weekly(s)
+	nan := math.NaN()
+	want := []struct {
+		year, week  int
+		monday      time.Time
+		days, runs  int
+		distM, movS float64
+		spike       float64
+		band        SpikeBand
+		monotony    float64
+		monoWhy     string
+	}{
+		// 31 Dec – 4 Jan. Spikes: 31 Dec none; 3 Jan 8/16 = 0.5. Monotony
+		// on 4 Jan has 5 days of history.
+		{2026, 1, date(2025, 12, 29), 5, 2, 24000, 8100, 0.5, SpikeReference, nan, "5 of 7 days of history"},
+		// 5–11 Jan. Spikes 23/16 = 1.4375 and 10/23. Monotony of
+		// [0 0 23000 0 10000 0 0]: mean 33000/7; variance
+		// (529e6 + 100e6)/7 − (33000/7)² = (4403e6 − 1089e6)/49 = 3314e6/49;
+		// 33000/√3314e6 ≈ 0.5732.
+		{2026, 2, date(2026, 1, 5), 7, 2, 33000, 11880, 1.4375, SpikeModerate, 33000 / math.Sqrt(3314e6), ""},
+		// 12 Jan only. Spike 12/23. Monotony of 6–12 Jan,
+		// [0 23000 0 10000 0 0 12000]: mean 45000/7;
+		// Σx² = 529e6 + 100e6 + 144e6 = 773e6; variance
+		// (7·773e6 − 45000²)/49 = (5411e6 − 2025e6)/49 = 3386e6/49; 45000/√3386e6.
+		{2026, 3, date(2026, 1, 12), 1, 1, 12000, 4000, 12.0 / 23, SpikeReference, 45000 / math.Sqrt(3386e6), ""},
+	}
+	if len(got) != len(want) {
+		t.Fatalf("len(Weekly) = %d, want %d", len(got), len(want))
+	}
+	for i, w := range want {
+		g := got[i]
+		if g.Year != w.year || g.Week != w.week || !g.Monday.Equal(w.monday) || g.Days != w.days || g.Runs != w.runs {
+			t.Errorf("week %d = %d-W%02d Monday %v, %d days, %d runs; want %d-W%02d %v, %d, %d",
+				i, g.Year, g.Week, g.Monday.Format(time.DateOnly), g.Days, g.Runs, w.year, w.week, w.monday.Format(time.DateOnly), w.days, w.runs)
+		}
+		if g.DistanceM != w.distM || g.MovingS != w.movS || g.Load != w.distM {
+			t.Errorf("week %d distance, time, load = %v, %v, %v; want %v, %v, %v", i, g.DistanceM, g.MovingS, g.Load, w.distM, w.movS, w.distM)
+		}
+		checkValue(t, "MaxSpike", g.MaxSpike, w.spike, "")
+		if g.MaxSpikeBand != w.band {
+			t.Errorf("week %d MaxSpikeBand = %q, want %q", i, g.MaxSpikeBand, w.band)
+		}
+		checkValue(t, "Monotony", g.Monotony, w.monotony, w.monoWhy)
+	}
+
+	// A week without runs, and one whose only run has no ratio.
+	s = Load(runs[:1], MetricDistance, date(2025, 12, 31), date(2026, 1, 5), DefaultLoadParams())
+	got = Weekly(s)
+	checkValue(t, "week with only a first run", got[0].MaxSpike, nan, "no run this week has a spike ratio")
+	checkValue(t, "week without runs", got[1].MaxSpike, nan, "no run this week")
+	if Weekly(LoadSeries{}) != nil {
+		t.Error("Weekly of an empty series is not nil")
+	}
+}
+
 func TestValueJSON(t *testing.T) {
 	tests := []struct {
 		v    Value
@@ -542,6 +608,20 @@ func TestValueJSON(t *testing.T) {
 		if err := json.Unmarshal(b, &back); err != nil || back.String() != tt.v.String() || back.OK != tt.v.OK {
 			t.Errorf("Unmarshal(%s) = %+v, %v; want %+v", b, back, err, tt.v)
 		}
+	}
+}
+
+func TestLoadSeriesEncodesAsJSON(t *testing.T) {
+	// No NaN may reach encoding/json, which refuses it.
+	d0 := date(2026, 1, 1)
+	s := Load(daily(d0, 40, func(i int) float64 { return float64(1000 * (i % 5)) }), MetricDistance, d0.AddDate(0, 0, -3), d0.AddDate(0, 0, 39), DefaultLoadParams())
+	if _, err := json.Marshal(struct {
+		Days   []LoadDay
+		Spikes []SpikeResult
+		Weeks  []Week
+		Metric LoadMetric
+	}{s.Days, s.Spikes, Weekly(s), s.Metric}); err != nil {
+		t.Errorf("Marshal(LoadSeries) = %v", err)
 	}
 }
 
