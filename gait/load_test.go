@@ -698,3 +698,25 @@ func TestLoadPanicsOnCallerBugs(t *testing.T) {
 		})
 	}
 }
+
+// BenchmarkLoad runs Load and Weekly over three years of daily runs.
+func BenchmarkLoad(b *testing.B) {
+	d0 := date(2023, 1, 1)
+	const days = 3 * 365
+	runs := make([]Run, days)
+	for i := range runs {
+		runs[i] = Run{
+			Start:     d0.AddDate(0, 0, i).Add(7 * time.Hour),
+			DistanceM: 5000 + float64(i%7)*1500,
+			MovingS:   1800 + float64(i%7)*540,
+			TRIMP:     40 + float64(i%5)*10,
+		}
+	}
+	p := DefaultLoadParams()
+	to := d0.AddDate(0, 0, days-1)
+	b.ReportAllocs()
+	for b.Loop() {
+		s := Load(runs, MetricTRIMP, d0, to, p)
+		Weekly(s)
+	}
+}
