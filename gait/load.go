@@ -315,7 +315,7 @@ type SpikeResult struct {
 //
 // The result has one entry per run, in the order of runs, which need not
 // be sorted.
-func Spikes(runs []Run, p LoadParams) []SpikeResult {
+func DistanceSpikes(runs []Run, p LoadParams) []SpikeResult {
 	p.check()
 	order := make([]int, len(runs))
 	for i := range order {
@@ -496,7 +496,7 @@ type LoadSeries struct {
 	Metric LoadMetric
 	Days   []LoadDay // one per calendar day, from to to
 	// Spikes holds the distance spike of each run on a day of the series,
-	// in order of Start (see [Spikes]).
+	// in order of Start (see [DistanceSpikes]).
 	Spikes []SpikeResult
 	// Warnings list what made the numbers less certain (runs whose metric
 	// is unknown and counted as 0).
@@ -580,7 +580,7 @@ func Load(runs []Run, m LoadMetric, from, to time.Time, p LoadParams) LoadSeries
 		d.Monotony, d.Strain, d.CTL, d.ATL, d.TSB = u, u, u, u, u
 	}
 
-	all := Spikes(runs, p)
+	all := DistanceSpikes(runs, p)
 	for i, r := range runs {
 		if j := dayNumber(r.Start) - day0; j >= 0 && j < n {
 			s.Spikes = append(s.Spikes, all[i])

@@ -7,7 +7,7 @@ import (
 	"github.com/gaitkeeper/gaitkeeper/gait"
 )
 
-func ExampleSpikes() {
+func ExampleDistanceSpikes() {
 	day := func(d int) time.Time { return time.Date(2026, 5, d, 7, 30, 0, 0, time.UTC) }
 	runs := []gait.Run{
 		{Start: day(2), DistanceM: 16000},
@@ -15,7 +15,7 @@ func ExampleSpikes() {
 		{Start: day(16), DistanceM: 23000}, // 23/16 = 1.4375
 		{Start: day(55), DistanceM: 8000},  // 24 June: the last run was 39 days ago
 	}
-	for _, s := range gait.Spikes(runs, gait.DefaultLoadParams()) {
+	for _, s := range gait.DistanceSpikes(runs, gait.DefaultLoadParams()) {
 		if !s.Ratio.OK {
 			fmt.Printf("%s %4.1f km: %s\n", s.Start.Format(time.DateOnly), s.DistanceM.V/1000, s.Ratio.Why)
 			continue

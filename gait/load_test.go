@@ -280,7 +280,7 @@ func TestSpikes(t *testing.T) {
 			for _, p := range tt.prior {
 				runs = append(runs, Run{Start: p.start, DistanceM: p.distM})
 			}
-			got := Spikes(runs, DefaultLoadParams())
+			got := DistanceSpikes(runs, DefaultLoadParams())
 			if len(got) != len(runs) {
 				t.Fatalf("len = %d, want %d", len(got), len(runs))
 			}
@@ -304,7 +304,7 @@ func TestSpikesKeepInputOrder(t *testing.T) {
 		{Start: d0, DistanceM: 16000},
 		{Start: d0.AddDate(0, 0, 3), DistanceM: 20000},
 	}
-	got := Spikes(runs, DefaultLoadParams())
+	got := DistanceSpikes(runs, DefaultLoadParams())
 	checkValue(t, "Ratio[0]", got[0].Ratio, 23.0/20, "") // after 16 and 20 km: 23/20 = 1.15
 	checkValue(t, "Ratio[1]", got[1].Ratio, math.NaN(), "no run")
 	checkValue(t, "Ratio[2]", got[2].Ratio, 20.0/16, "") // 20/16 = 1.25
@@ -681,9 +681,9 @@ func TestLoadPanicsOnCallerBugs(t *testing.T) {
 		{"to before from", func() { Daily(nil, MetricDistance, d0, d0.AddDate(0, 0, -1)) }},
 		{"unknown metric", func() { Daily(nil, LoadMetric(7), d0, d0) }},
 		{"unknown metric in Load", func() { Load(nil, LoadMetric(-1), d0, d0, DefaultLoadParams()) }},
-		{"zero params", func() { Spikes(nil, LoadParams{}) }},
+		{"zero params", func() { DistanceSpikes(nil, LoadParams{}) }},
 		{"zero params in Load", func() { Load(nil, MetricDistance, d0, d0, LoadParams{}) }},
-		{"bands out of order", func() { Spikes(nil, bad(func(p *LoadParams) { p.SpikeModerateAbove = 1.05 })) }},
+		{"bands out of order", func() { DistanceSpikes(nil, bad(func(p *LoadParams) { p.SpikeModerateAbove = 1.05 })) }},
 		{"chronic not above acute", func() { Load(nil, MetricDistance, d0, d0, bad(func(p *LoadParams) { p.ChronicDays = 7 })) }},
 		{"EWMA window 0", func() { EWMA([]float64{1}, 0) }},
 	}
