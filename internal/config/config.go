@@ -75,6 +75,21 @@ type Config struct {
 	Effort struct {
 		ElevationHysteresisM float64 `mapstructure:"elevation_hysteresis_m"`
 	} `mapstructure:"effort"`
+	Load struct {
+		SpikeWindowDays    int     `mapstructure:"spike_window_days"`
+		SpikeSmallAbove    float64 `mapstructure:"spike_small_above"`
+		SpikeModerateAbove float64 `mapstructure:"spike_moderate_above"`
+		SpikeLargeAbove    float64 `mapstructure:"spike_large_above"`
+		TwoWeekFlagPct     float64 `mapstructure:"two_week_flag_pct"`
+		AcuteDays          int     `mapstructure:"acute_days"`
+		ChronicDays        int     `mapstructure:"chronic_days"`
+		MonotonyDays       int     `mapstructure:"monotony_days"`
+		MonotonyFlag       float64 `mapstructure:"monotony_flag"`
+		MonotonyCap        float64 `mapstructure:"monotony_cap"`
+		CTLDays            float64 `mapstructure:"ctl_days"`
+		ATLDays            float64 `mapstructure:"atl_days"`
+		MinHistoryDays     int     `mapstructure:"min_history_days"`
+	} `mapstructure:"load"`
 }
 
 // Options say where to look beyond the defaults.
@@ -164,7 +179,33 @@ func (c Config) Validate() error {
 	check(c.Drift.MinBinSamples > 0 && c.Drift.MinSamples > 0, "drift", "sample minimums must be positive")
 	check(c.Spikes.K > 0, "spikes.k", "must be positive")
 	check(c.Spikes.MaxListed > 0, "spikes.max_listed", "must be positive")
+	l := c.Load
+	check(l.SpikeWindowDays > 0, "load.spike_window_days", "must be positive")
+	check(1 <= l.SpikeSmallAbove && l.SpikeSmallAbove < l.SpikeModerateAbove && l.SpikeModerateAbove < l.SpikeLargeAbove, "load.spike_*_above", "want 1 ≤ small < moderate < large")
+	check(l.AcuteDays > 0 && l.ChronicDays > l.AcuteDays, "load.chronic_days", "must exceed load.acute_days, which must be positive")
+	check(l.MonotonyDays > 1 && l.MonotonyCap > 0, "load.monotony_days", "want more than one day and a positive cap")
+	check(l.CTLDays > 0 && l.ATLDays > 0, "load.ctl_days", "time constants must be positive")
 	return errors.Join(errs...)
+}
+
+// LoadParams returns the training-load parameters.
+func (c Config) LoadParams() gait.LoadParams {
+	l := c.Load
+	return gait.LoadParams{
+		SpikeWindowDays:    l.SpikeWindowDays,
+		SpikeSmallAbove:    l.SpikeSmallAbove,
+		SpikeModerateAbove: l.SpikeModerateAbove,
+		SpikeLargeAbove:    l.SpikeLargeAbove,
+		TwoWeekFlagPct:     l.TwoWeekFlagPct,
+		AcuteDays:          l.AcuteDays,
+		ChronicDays:        l.ChronicDays,
+		MonotonyDays:       l.MonotonyDays,
+		MonotonyFlag:       l.MonotonyFlag,
+		MonotonyCap:        l.MonotonyCap,
+		CTLDays:            l.CTLDays,
+		ATLDays:            l.ATLDays,
+		MinHistoryDays:     l.MinHistoryDays,
+	}
 }
 
 // Gait returns the per-run analysis parameters.

@@ -27,6 +27,9 @@ func TestDefaultsMatchGait(t *testing.T) {
 	if got, want := c.Gait(), gait.DefaultParams(); !reflect.DeepEqual(got, want) {
 		t.Errorf("configs/default.yaml gives\n%+v\ngait.DefaultParams is\n%+v", got, want)
 	}
+	if got, want := c.LoadParams(), gait.DefaultLoadParams(); got != want {
+		t.Errorf("configs/default.yaml gives\n%+v\ngait.DefaultLoadParams is\n%+v", got, want)
+	}
 }
 
 func TestUserFileAndEnvironmentOverride(t *testing.T) {
