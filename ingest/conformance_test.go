@@ -2,10 +2,11 @@ package ingest_test
 
 // Conformance against Garmin's official FIT SDK for JavaScript
 // (@garmin/fitsdk, pinned in testdata/fitsdk/package.json; run `npm ci` in
-// that folder). For every ../testdata/fit/*.fit, testdata/fitsdk/dump.mjs
-// decodes the file with the SDK, and the test checks that
-// `gaitkeeper inspect --samples csv` (ingest.WriteSamplesCSV) carries the
-// same per-record values, matched by timestamp.
+// that folder). For every *.fit in the corpus folders (../testdata/fit: real
+// recordings; ../testdata/demo: the generated demo athlete),
+// testdata/fitsdk/dump.mjs decodes the file with the SDK, and the test
+// checks that `gaitkeeper inspect --samples csv` (ingest.WriteSamplesCSV)
+// carries the same per-record values, matched by timestamp.
 //
 // Without node or the SDK the test skips, unless CI is set or
 // GAITKEEPER_CONFORMANCE=1, when it fails.
@@ -23,6 +24,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -53,8 +55,11 @@ var sdkLimitations = []string{
 	"compressed timestamp messages are not currently supported",
 }
 
+// fitDir and demoDir are the corpus folders; each is a subtest of
+// TestConformanceFITSDK named after its last element (TestConformanceFITSDK/demo/...).
 const (
-	fitDir       = "../testdata/fit"
+	fitDir       = "../testdata/fit"  // real files from public repositories (SOURCES.md)
+	demoDir      = "../testdata/demo" // written by ../testdata/gen (README.md there)
 	fitsdkDir    = "testdata/fitsdk"
 	relTolerance = 1e-6
 	absTolerance = 1e-3
@@ -103,22 +108,30 @@ func TestConformanceFITSDK(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	files, err := filepath.Glob(filepath.Join(fitDir, "*.fit"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(files) == 0 {
-		t.Fatalf("no FIT files in %s", fitDir)
-	}
-	for name := range knownDifferences {
-		if _, err := os.Stat(filepath.Join(fitDir, name)); err != nil {
-			t.Errorf("knownDifferences names %s, which is not in %s", name, fitDir)
+	corpora := []string{fitDir, demoDir}
+	files := make([][]string, len(corpora))
+	for i, dir := range corpora {
+		files[i], err = filepath.Glob(filepath.Join(dir, "*.fit"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(files[i]) == 0 {
+			t.Fatalf("no FIT files in %s", dir)
 		}
 	}
-	for _, file := range files {
-		t.Run(filepath.Base(file), func(t *testing.T) {
-			t.Parallel()
-			checkConformance(t, node, dump, file)
+	for name := range knownDifferences {
+		if !slices.ContainsFunc(slices.Concat(files...), func(f string) bool { return filepath.Base(f) == name }) {
+			t.Errorf("knownDifferences names %s, which is in none of %q", name, corpora)
+		}
+	}
+	for i, dir := range corpora {
+		t.Run(filepath.Base(dir), func(t *testing.T) {
+			for _, file := range files[i] {
+				t.Run(filepath.Base(file), func(t *testing.T) {
+					t.Parallel()
+					checkConformance(t, node, dump, file)
+				})
+			}
 		})
 	}
 }

@@ -20,8 +20,10 @@
 // the damage is reported in [Activity.Warnings], each a [*DecodeError] with
 // its byte offset. Only a file with nothing usable returns an error.
 //
-// Correctness is tested against Garmin's FIT SDK for JavaScript and against
-// github.com/tormoder/fit on every file in the repository's testdata/fit.
+// Correctness is tested against Garmin's FIT SDK for JavaScript on every
+// file in the repository's testdata/fit (real recordings) and testdata/demo
+// (a generated athlete), and against github.com/tormoder/fit on
+// testdata/fit.
 //
 // This package is the only one in gaitkeeper that imports the FIT library
 // (github.com/muktihari/fit); its types never leave it.
