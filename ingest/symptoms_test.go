@@ -1,16 +1,26 @@
 package ingest
 
 import (
+	"bytes"
+	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 )
 
 // zoneCEST is the runner's zone in the tests: a fixed +02:00, so the tests
 // do not depend on the machine's time zone database.
 func zoneCEST() *time.Location { return time.FixedZone("CEST", 2*60*60) }
+
+// ignoreLine compares entries read from different formats, whose lines
+// differ.
+func ignoreLine() cmp.Option { return cmpopts.IgnoreFields(Symptom{}, "Line") }
 
 // exampleSymptoms is what testdata/symptoms/example.{csv,yaml,json} hold,
 // written out by hand from the files, in the zone cest.
@@ -51,6 +61,309 @@ func exampleSymptoms(cest *time.Location) []Symptom {
 			Sensations: []Sensation{SensationNumbness}, Severity: 1,
 			Timing: []Timing{TimingAfterRun}, Duration: 14 * 24 * time.Hour, Shoes: "Pegasus 41",
 			Notes: "still numb two weeks after the lacing change"},
+	}
+}
+
+func TestReadSymptomsExampleFormatsAgree(t *testing.T) {
+	cest := zoneCEST()
+	want := exampleSymptoms(cest)
+	// Lines where each entry starts: in the CSV a comment and the header
+	// come first (lines 3-10); in the YAML each "- date:" line; in the
+	// JSON each line with a "{".
+	lines := map[string][]int{
+		"example.csv":  {3, 4, 5, 6, 7, 8, 9, 10},
+		"example.yaml": {2, 13, 22, 34, 45, 55, 64, 72},
+		"example.json": {2, 5, 7, 10, 13, 15, 18, 20},
+	}
+	for name, wantLines := range lines {
+		t.Run(name, func(t *testing.T) {
+			got, err := ReadSymptomsFile(filepath.Join("testdata", "symptoms", name), SymptomOptions{Location: cest})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(want, got, ignoreLine()); diff != "" {
+				t.Errorf("entries (-want +got):\n%s", diff)
+			}
+			var gotLines []int
+			for i, s := range got {
+				gotLines = append(gotLines, s.Line)
+				if s.Time.Location() != cest {
+					t.Errorf("entry %d: time in %v, want the runner's zone", i, s.Time.Location())
+				}
+				if err := s.Validate(); err != nil {
+					t.Errorf("entry %d: %v", i, err)
+				}
+			}
+			if diff := cmp.Diff(wantLines, gotLines); diff != "" {
+				t.Errorf("lines (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+// errorLines splits what ReadSymptoms returned into one message per error.
+func errorLines(err error) []string {
+	if err == nil {
+		return nil
+	}
+	if j, ok := err.(interface{ Unwrap() []error }); ok {
+		var out []string
+		for _, e := range j.Unwrap() {
+			out = append(out, e.Error())
+		}
+		return out
+	}
+	return []string{err.Error()}
+}
+
+func TestReadSymptomsErrorFixtures(t *testing.T) {
+	// Columns are 1-based bytes. In bad.csv, row 2 is
+	// "2026-09-14,left,midial arch": 10+1+4+1 = 16 bytes before the
+	// location, so it starts at 17.
+	tests := []struct {
+		file string
+		want []string
+	}{
+		{"bad.csv", []string{
+			`bad.csv:2:17: location "midial arch": unknown location; did you mean "medial_arch"?`,
+			`bad.csv:3:22: sensation "tinglng": unknown sensation; did you mean "tingling"?`,
+			`bad.csv:3:35: severity "11": want a whole number from 0 to 10`,
+			`bad.csv:3:48: duration "20": needs a unit: 20m, 2h, 3d or 2w`,
+			`bad.csv:4:1: date "14/09/2026": day and month order is ambiguous; write YYYY-MM-DD`,
+			`bad.csv:4:12: side "rigth": unknown side; did you mean "right"?`,
+			`bad.csv:4:18: location "shin": unknown location; did you mean "shin_front" or "shin_medial"?`,
+			`bad.csv:5:17: location: missing`,
+			`bad.csv:5:23: severity: missing`,
+		}},
+		{"bad_header.csv", []string{
+			`bad_header.csv:1:11: column "Locaton": unknown field; did you mean "location"?`,
+			`bad_header.csv:1:29: column "Severty": unknown field; did you mean "severity"?`,
+			`bad_header.csv:1:37: column "Pain": unknown field (want one of date, time, datetime, side, location, sensation, severity, timing, duration, shoes, notes)`,
+		}},
+		{"bad.yaml", []string{
+			`bad.yaml:5:3: key "feel": unknown field (want one of date, time, datetime, side, location, sensation, severity, timing, duration, shoes, notes)`,
+			`bad.yaml:7:13: location: want text or a list of text`,
+			`bad.yaml:10:3: want an entry of key: value lines`,
+			`bad.yaml:12:13: location "hell": unknown location; did you mean "heel"?`,
+			`bad.yaml:13:14: sensation "burnin": unknown sensation; did you mean "burning"?`,
+			`bad.yaml:14:13: severity "ten": want a whole number from 0 to 10`,
+		}},
+		{"bad.json", []string{
+			`bad.json:2:82: key "feel": unknown field (want one of date, time, datetime, side, location, sensation, severity, timing, duration, shoes, notes)`,
+			`bad.json:3:38: location: want text, a number or a list of text`,
+			`bad.json:4:3: want an object {...} for each entry`,
+			`bad.json:5:38: location "hell": unknown location; did you mean "heel"?`,
+			`bad.json:5:59: sensation "burnin": unknown sensation; did you mean "burning"?`,
+			`bad.json:5:91: severity "3.5": want a whole number from 0 to 10`,
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.file, func(t *testing.T) {
+			b, err := os.ReadFile(filepath.Join("testdata", "symptoms", tt.file))
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, err := ReadSymptoms(bytes.NewReader(b), tt.file, SymptomOptions{})
+			if got != nil {
+				t.Errorf("got %d entries with an error, want none", len(got))
+			}
+			if diff := cmp.Diff(tt.want, errorLines(err)); diff != "" {
+				t.Errorf("errors (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+func TestSymptomErrorFields(t *testing.T) {
+	_, err := ReadSymptomsFile(filepath.Join("testdata", "symptoms", "bad.csv"), SymptomOptions{})
+	var se *SymptomError
+	if !errors.As(err, &se) {
+		t.Fatalf("%v: not a *SymptomError", err)
+	}
+	// the first error of bad.csv, as in TestReadSymptomsErrorFixtures
+	want := &SymptomError{File: filepath.Join("testdata", "symptoms", "bad.csv"), Line: 2, Column: 17,
+		Field: "location", Value: "midial arch"}
+	if diff := cmp.Diff(want, se, cmpopts.IgnoreFields(SymptomError{}, "Err")); diff != "" {
+		t.Errorf("(-want +got):\n%s", diff)
+	}
+	if errors.Unwrap(se) != se.Err {
+		t.Error("Unwrap does not return Err")
+	}
+	// A pasted paragraph is quoted back cut at 60 bytes, on a rune
+	// boundary: 59 "a" and a 2-byte "é" would end at byte 61, so the é goes.
+	long := &SymptomError{Field: "location", Value: strings.Repeat("a", 59) + "é and more", Err: errMissing}
+	if want := `location "` + strings.Repeat("a", 59) + `...": missing`; long.Error() != want {
+		t.Errorf("got %s, want %s", long, want)
+	}
+	if got := (&SymptomError{Line: 3}).Error(); got != "line 3: bad symptom log" {
+		t.Errorf("no Err: got %q", got)
+	}
+	// Without a file name the position still shows.
+	_, err = ReadSymptoms(strings.NewReader("date,location,sensation,severity\n2026-09-14,heel,ache,x\n"), "", SymptomOptions{Format: "csv"})
+	if want := `line 2, column 22: severity "x": want a whole number from 0 to 10`; err == nil || err.Error() != want {
+		t.Errorf("got %v, want %s", err, want)
+	}
+}
+
+func TestReadSymptomsInline(t *testing.T) {
+	const hdr = "date,location,sensation,severity\n"
+	day := func(d int) time.Time { return time.Date(2026, 9, d, 0, 0, 0, 0, time.UTC) }
+	heelAche := func(t time.Time, line int) Symptom {
+		return Symptom{Time: t, DateOnly: t.Hour() == 0 && t.Minute() == 0, Location: LocationHeel,
+			Sensations: []Sensation{SensationAche}, Severity: 3, Line: line}
+	}
+	tests := []struct {
+		name, format, in string
+		want             []Symptom // compared with Line
+		errs             []string
+	}{
+		{name: "empty csv", format: "csv", in: "", want: []Symptom{}},
+		{name: "blank yaml", format: "yaml", in: "  \n\n", want: []Symptom{}},
+		{name: "comment-only yaml", format: "yaml", in: "# nothing yet\n", want: []Symptom{}},
+		{name: "null yaml", format: "yaml", in: "~\n", want: []Symptom{}},
+		{name: "empty json array", format: "json", in: "[]", want: []Symptom{}},
+		{name: "header only", format: "csv", in: hdr, want: []Symptom{}},
+		{name: "comments only csv", format: "csv", in: "# a\n# b\n", want: []Symptom{}},
+		{name: "byte-order mark", format: "csv", in: "\uFEFF" + hdr + "2026-09-14,heel,ache,3\n",
+			want: []Symptom{heelAche(day(14), 2)}},
+		{name: "crlf and blank rows", format: "csv", in: "date,location,sensation,severity\r\n,,,\r\n2026-09-14,heel,ache,3\r\n",
+			want: []Symptom{heelAche(day(14), 3)}},
+		// European spreadsheets separate fields with ";", so lists use "|" or ",".
+		{name: "semicolon separated", format: "csv", in: "date;location;sensation;severity\n2026-09-14;heel;ache|ache;3\n",
+			want: []Symptom{heelAche(day(14), 2)}},
+		{name: "semicolon list in semicolon file", format: "csv", in: "date;location;sensation;severity\n2026-09-14;heel;ache;burning;3\n",
+			// the 5th field has no column; the 4th, "burning", is no severity
+			errs: []string{
+				`line 2, column 30: cell "3": in a column with no name`,
+				`line 2, column 22: severity "burning": want a whole number from 0 to 10`,
+			}},
+		{name: "short row and trailing unnamed column", format: "csv", in: "date,location,sensation,severity,notes,\n2026-09-14,heel,ache,3\n",
+			want: []Symptom{heelAche(day(14), 2)}},
+		{name: "spaces after commas", format: "csv", in: "date, location, sensation, severity, notes\n2026-09-14, heel, ache, 3, \"a, b\"\n",
+			want: []Symptom{func() Symptom { s := heelAche(day(14), 2); s.Notes = "a, b"; return s }()}},
+		{name: "bare quote in notes", format: "csv", in: hdr[:len(hdr)-1] + ",notes\n2026-09-14,heel,ache,3,5\" drop\n",
+			// 23 bytes come before the 5, so the quote is at 25
+			errs: []string{`line 2, column 25: bare " in non-quoted-field: a cell with a " in it must be quoted, with the " doubled: "5"" drop"`}},
+		{name: "quoted quote in notes", format: "csv", in: hdr[:len(hdr)-1] + ",notes\n2026-09-14,heel,ache,3,\"5\"\" drop\"\n",
+			want: []Symptom{func() Symptom { s := heelAche(day(14), 2); s.Notes = `5" drop`; return s }()}},
+		{name: "time column alone is a datetime", format: "csv", in: "time,location,sensation,severity\n2026-09-14 07:30,heel,ache,3\n",
+			want: []Symptom{heelAche(time.Date(2026, 9, 14, 7, 30, 0, 0, time.UTC), 2)}},
+		{name: "datetime alias timestamp", format: "csv", in: "Timestamp,Where,Feeling,Score (0-10)\n2026-09-14T07:30,heel,ache,3\n",
+			want: []Symptom{heelAche(time.Date(2026, 9, 14, 7, 30, 0, 0, time.UTC), 2)}},
+		{name: "no header", format: "csv", in: "2026-09-14,heel,ache,3\n",
+			errs: []string{"line 1, column 1: no header row; the first line must name the columns, like date,side,location,sensation,severity,timing,duration,shoes,notes"}},
+		{name: "missing columns", format: "csv", in: "date,side\n2026-09-14,left\n",
+			errs: []string{"line 1: no location column", "line 1: no sensation column", "line 1: no severity column"}},
+		{name: "repeated column", format: "csv", in: "date,day,location,sensation,severity\n",
+			errs: []string{`line 1, column 6: column "day": date again (column 1 is "date")`}},
+		{name: "date and datetime columns", format: "csv", in: "date,datetime,location,sensation,severity\n",
+			errs: []string{"line 1: both a date and a datetime column; keep one"}},
+		{name: "date with a time and a time", format: "csv", in: "date,time,location,sensation,severity\n2026-09-14 07:00,08:00,heel,ache,3\n",
+			errs: []string{`line 2, column 18: time "08:00": the date already has a time of day`}},
+		{name: "bad clock", format: "csv", in: "date,time,location,sensation,severity\n2026-09-14,25:00,heel,ache,3\n",
+			errs: []string{`line 2, column 12: time "25:00": want a time of day: HH:MM, HH:MM:SS or 7:30 PM`}},
+		{name: "12-hour clock", format: "csv", in: "date,time,location,sensation,severity\n2026-09-14,7:30:00 pm,heel,ache,3\n",
+			want: []Symptom{heelAche(time.Date(2026, 9, 14, 19, 30, 0, 0, time.UTC), 2)}},
+		{name: "csv syntax", format: "csv", in: hdr + "2026-09-14,heel,\"ache\"x,3\n",
+			// encoding/csv points at the closing quote (column 22), not the x
+			errs: []string{`line 2, column 22: extraneous or missing " in quoted-field: a cell with a " in it must be quoted, with the " doubled: "5"" drop"`}},
+		// Each row has one error; the reader stops at 10 and says so.
+		{name: "too many errors", format: "csv", in: hdr + strings.Repeat("2026-09-14,heel,ache,11\n", 12),
+			errs: append(slicesRepeat(`severity "11": want a whole number from 0 to 10`, 10), "stopped after 10 errors")},
+		{name: "yaml syntax", format: "yaml", in: "- date: 2026-09-14\n  location: [heel\n",
+			errs: []string{"line 1: YAML syntax: did not find expected ',' or ']' (on this line or the next)"}},
+		{name: "yaml not a list", format: "yaml", in: "date: 2026-09-14\n",
+			errs: []string{"line 1, column 1: want a list of entries (each line starting with -)"}},
+		{name: "two yaml documents", format: "yaml", in: "- date: 2026-09-14\n---\n- date: 2026-09-15\n",
+			errs: []string{"line 2: a second YAML document; a log is one list of entries"}},
+		{name: "yaml repeated key via alias", format: "yaml", in: "- date: 2026-09-14\n  day: 2026-09-15\n  location: heel\n  sensation: ache\n  severity: 3\n",
+			errs: []string{`line 2, column 3: key "day": repeated (or an alias of an earlier key)`}},
+		// "é" is two bytes: yaml.v3 says column 7, the message says 8.
+		{name: "yaml columns in bytes", format: "yaml", in: "- notes: é\n  date: 2026-09-14\n  location: hel\n  sensation: ache\n  severity: 3\n",
+			errs: []string{`line 3, column 13: location "hel": unknown location; did you mean "heel"?`}},
+		{name: "yaml anchors", format: "yaml", in: "- &e {date: 2026-09-14, location: heel, sensation: ache, severity: 3}\n- *e\n",
+			want: []Symptom{heelAche(day(14), 1), heelAche(day(14), 2)}},
+		{name: "yaml null and list", format: "yaml", in: "- date: 2026-09-14\n  location: heel\n  sensation: [ache, ~]\n  severity: 3\n  notes: ~\n",
+			want: []Symptom{heelAche(day(14), 1)}},
+		{name: "yaml list of lists", format: "yaml", in: "- date: 2026-09-14\n  location: heel\n  sensation: [[ache]]\n  severity: 3\n",
+			errs: []string{`line 3, column 15: sensation: want text in the list`}},
+		{name: "yaml list for one value", format: "yaml", in: "- date: 2026-09-14\n  location: [heel, calf]\n  sensation: ache\n  severity: 3\n",
+			errs: []string{`line 2, column 13: location "heel; calf": takes one value, not a list`}},
+		{name: "json syntax", format: "json", in: "[\n  {\"date\": \"2026-09-14\" \"location\": \"heel\"}\n]",
+			errs: []string{"line 2, column 25: invalid character '\"' after object key:value pair"}},
+		{name: "json cut short", format: "json", in: "[\n  {\"date\": \"2026-09-14\",",
+			errs: []string{"line 2, column 24: unexpected end of JSON input"}},
+		{name: "json cut after comma", format: "json", in: "[{\"date\": \"2026-09-14\", \"location\": \"heel\", \"sensation\": \"ache\", \"severity\": 3},",
+			errs: []string{"line 1, column 80: unexpected end of JSON input"}},
+		{name: "json not an array", format: "json", in: "  {\"date\": \"2026-09-14\"}",
+			errs: []string{"line 1, column 3: want an array of entries: [{...}, ...]"}},
+		{name: "json text after array", format: "json", in: "[] x",
+			errs: []string{"line 1, column 4: text after the array"}},
+		{name: "json repeated key", format: "json", in: `[{"date": "2026-09-14", "Date": "2026-09-15"}]`,
+			errs: []string{`line 1, column 25: key "Date": repeated (or an alias of an earlier key)`}},
+		{name: "json list with a number", format: "json", in: `[{"date": "2026-09-14", "location": "heel", "sensation": ["ache"], "severity": 3, "timing": [true]}]`,
+			errs: []string{`line 1, column 93: timing: want text or numbers in the list`}},
+		{name: "json date and datetime", format: "json", in: `[{"date": "2026-09-14", "datetime": "2026-09-14T07:00", "location": "heel", "sensation": "ache", "severity": 3}]`,
+			errs: []string{`line 1, column 37: datetime "2026-09-14T07:00": give date or datetime, not both`}},
+		{name: "missing everything", format: "json", in: `[{"notes": "forgot"}]`,
+			errs: []string{
+				"line 1, column 2: date: missing",
+				"line 1, column 2: location: missing",
+				"line 1, column 2: sensation: missing",
+				"line 1, column 2: severity: missing",
+			}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := ReadSymptoms(strings.NewReader(tt.in), "", SymptomOptions{Format: tt.format})
+			if diff := cmp.Diff(tt.errs, errorLines(err)); diff != "" {
+				t.Errorf("errors (-want +got):\n%s", diff)
+			}
+			if diff := cmp.Diff(tt.want, got); diff != "" {
+				t.Errorf("entries (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+func slicesRepeat(suffix string, n int) []string {
+	var out []string
+	for i := range n {
+		// header on line 1, so error i is on line i+2; severity starts
+		// after "2026-09-14,heel,ache," (21 bytes)
+		out = append(out, fmt.Sprintf("line %d, column 22: %s", i+2, suffix))
+	}
+	return out
+}
+
+func TestReadSymptomsFormatChoice(t *testing.T) {
+	// this CSV is also a YAML string, which is not a list: an error
+	const csvLog = "date,location,sensation,severity\n2026-09-14,heel,ache,3\n"
+	tests := []struct {
+		name, format, err string
+	}{
+		{name: "log.csv"},
+		{name: "LOG.CSV"},
+		{name: "log.txt", format: "csv"},
+		{name: "log.txt", format: "YML", err: "log.txt:1:1: want a list of entries (each line starting with -)"},
+		{name: "log.txt", err: `ingest: cannot tell the format of symptom log "log.txt": name it .csv, .yaml or .json, or set the format`},
+		{name: "", err: `ingest: cannot tell the format of symptom log "": name it .csv, .yaml or .json, or set the format`},
+		{name: "log.csv", format: "xlsx", err: `ingest: unknown symptom log format "xlsx" (want csv, yaml or json)`},
+	}
+	for _, tt := range tests {
+		_, err := ReadSymptoms(strings.NewReader(csvLog), tt.name, SymptomOptions{Format: tt.format})
+		if got := fmt.Sprint(err); (tt.err == "" && err != nil) || (tt.err != "" && got != tt.err) {
+			t.Errorf("%q %q: got %v, want %q", tt.name, tt.format, err, tt.err)
+		}
+	}
+	// 16 MiB + 1 byte is refused before it is parsed.
+	big := bytes.Repeat([]byte("#"), maxSymptomBytes+1)
+	_, err := ReadSymptoms(bytes.NewReader(big), "big.csv", SymptomOptions{})
+	if want := "big.csv: larger than 16 MiB; not a symptom log"; fmt.Sprint(err) != want {
+		t.Errorf("got %v, want %s", err, want)
+	}
+	if _, err := ReadSymptomsFile(filepath.Join("testdata", "symptoms", "nope.csv"), SymptomOptions{}); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("missing file: got %v", err)
 	}
 }
 
@@ -358,4 +671,26 @@ func TestSymptomValidate(t *testing.T) {
 			t.Errorf("%s: got %v, want %q", tt.name, err, tt.want)
 		}
 	}
+}
+
+func ExampleReadSymptoms() {
+	log := `date,side,location,sensation,severity,timing,duration
+2026-09-14 07:30,left,between toes 3 and 4,tingling;burning,3,during run,20m
+2026-09-15,left,midial arch,numb,2,after run,2h
+`
+	_, err := ReadSymptoms(strings.NewReader(log), "symptoms.csv", SymptomOptions{})
+	fmt.Println(err)
+
+	log = strings.Replace(log, "midial", "medial", 1)
+	entries, err := ReadSymptoms(strings.NewReader(log), "symptoms.csv", SymptomOptions{})
+	if err != nil {
+		panic(err)
+	}
+	for _, s := range entries {
+		fmt.Println(s.Time.Format(time.DateTime), s.DateOnly, s.Side, s.Location, s.Sensations, s.Severity, s.Timing, s.Duration)
+	}
+	// Output:
+	// symptoms.csv:3:17: location "midial arch": unknown location; did you mean "medial_arch"?
+	// 2026-09-14 07:30:00 false left toes_3_4 [tingling burning] 3 [during_run] 20m0s
+	// 2026-09-15 00:00:00 true left medial_arch [numbness] 2 [after_run] 2h0m0s
 }
