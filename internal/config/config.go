@@ -16,6 +16,7 @@ import (
 
 	"github.com/gaitkeeper/gaitkeeper/configs"
 	"github.com/gaitkeeper/gaitkeeper/gait"
+	"github.com/gaitkeeper/gaitkeeper/report"
 )
 
 // Config mirrors configs/default.yaml; see that file for every key's
@@ -90,6 +91,14 @@ type Config struct {
 		ATLDays            float64 `mapstructure:"atl_days"`
 		MinHistoryDays     int     `mapstructure:"min_history_days"`
 	} `mapstructure:"load"`
+	// Rules by group (overuse, form, nerve, red) and name: the rule id
+	// is "group.name".
+	Rules map[string]map[string]struct {
+		Severity  string  `mapstructure:"severity"`
+		Threshold float64 `mapstructure:"threshold"`
+		Grade     string  `mapstructure:"grade"`
+		Source    string  `mapstructure:"source"`
+	} `mapstructure:"rules"`
 }
 
 // Options say where to look beyond the defaults.
@@ -185,6 +194,14 @@ func (c Config) Validate() error {
 	check(l.AcuteDays > 0 && l.ChronicDays > l.AcuteDays, "load.chronic_days", "must exceed load.acute_days, which must be positive")
 	check(l.MonotonyDays > 1 && l.MonotonyCap > 0, "load.monotony_days", "want more than one day and a positive cap")
 	check(l.CTLDays > 0 && l.ATLDays > 0, "load.ctl_days", "time constants must be positive")
+	for g, rules := range c.Rules {
+		for n, r := range rules {
+			key := "rules." + g + "." + n
+			check(r.Severity == "info" || r.Severity == "warn" || r.Severity == "refer", key+".severity", fmt.Sprintf("%q: want info, warn or refer", r.Severity))
+			check(g != "red" || r.Severity == "refer", key+".severity", "red flags always refer to a clinician")
+			check(r.Source != "", key+".source", "every rule needs its source")
+		}
+	}
 	return errors.Join(errs...)
 }
 
@@ -247,4 +264,15 @@ func (c Config) Gait() gait.Params {
 		Effort: gait.EffortParams{HRRestBPM: c.Athlete.HRRestBPM, HRMaxBPM: c.Athlete.HRMaxBPM,
 			Sex: c.Athlete.Sex, ElevationHysteresisM: c.Effort.ElevationHysteresisM},
 	}
+}
+
+// ReportRules returns the report's rules, by id.
+func (c Config) ReportRules() report.Rules {
+	out := report.Rules{}
+	for g, rules := range c.Rules {
+		for n, r := range rules {
+			out[g+"."+n] = report.Rule{Severity: r.Severity, Threshold: r.Threshold, Grade: r.Grade, Source: r.Source}
+		}
+	}
+	return out
 }

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/gaitkeeper/gaitkeeper/gait"
+	"github.com/gaitkeeper/gaitkeeper/report"
 )
 
 // isolate keeps a real user file out of the test.
@@ -26,6 +27,16 @@ func TestDefaultsMatchGait(t *testing.T) {
 	}
 	if got, want := c.Gait(), gait.DefaultParams(); !reflect.DeepEqual(got, want) {
 		t.Errorf("configs/default.yaml gives\n%+v\ngait.DefaultParams is\n%+v", got, want)
+	}
+	if got, want := c.ReportRules(), report.DefaultRules(); !reflect.DeepEqual(got, want) {
+		for id := range want {
+			if got[id] != want[id] {
+				t.Errorf("rule %s: yaml %+v, report.DefaultRules %+v", id, got[id], want[id])
+			}
+		}
+		if len(got) != len(want) {
+			t.Errorf("yaml has %d rules, report.DefaultRules %d", len(got), len(want))
+		}
 	}
 	if got, want := c.LoadParams(), gait.DefaultLoadParams(); got != want {
 		t.Errorf("configs/default.yaml gives\n%+v\ngait.DefaultLoadParams is\n%+v", got, want)
@@ -58,7 +69,8 @@ func TestErrorsNameTheKey(t *testing.T) {
 		{"athlete:\n  hr_rest_bpm: 200\n", "athlete.hr_max_bpm"}, // rest above max
 		{"athlete:\n  sex: other\n", "athlete.sex"},
 		{"zones:\n  gct_ms: [300, 200, 250, 280]\n", "zones.gct_ms"},
-		{"drift: [1, 2\n", "me.yaml"}, // not YAML
+		{"drift: [1, 2\n", "me.yaml"},                                                      // not YAML
+		{"rules:\n  red:\n    motor:\n      severity: info\n", "rules.red.motor.severity"}, // a red flag cannot be silenced
 	} {
 		file := filepath.Join(dir, "me.yaml")
 		os.WriteFile(file, []byte(c.yaml), 0o644)
