@@ -673,6 +673,48 @@ func TestSymptomValidate(t *testing.T) {
 	}
 }
 
+func TestAppendSymptomCSV(t *testing.T) {
+	cest := zoneCEST()
+	want := exampleSymptoms(cest)
+	var buf bytes.Buffer
+	for i, s := range want {
+		if err := AppendSymptomCSV(&buf, s, i == 0); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// The canonical form of the first two and the sixth example entries:
+	// a time with its offset, a bare date, quoting of commas and quotes.
+	lines := strings.Split(buf.String(), "\n")
+	for _, w := range []struct {
+		line int
+		text string
+	}{
+		{0, "date,side,location,sensation,severity,timing,duration,shoes,notes"},
+		{1, `2026-09-14T07:30:00+02:00,left,toes_3_4,tingling;burning,3,during_run,20m,Pegasus 41,"new shoes, laces tight"`},
+		{2, `2026-09-15,left,toes_3_4,numbness,2,after_run,2h,Pegasus 41,`},
+		{6, `2026-09-20,right,medial_arch,sharp,6,during_run,,Vaporfly 3,"race day; ""felt it at km 30"""`},
+		{8, `2026-09-27,left,toes_1_2,numbness,1,after_run,2w,Pegasus 41,still numb two weeks after the lacing change`},
+	} {
+		if lines[w.line] != w.text {
+			t.Errorf("line %d:\n got %s\nwant %s", w.line+1, lines[w.line], w.text)
+		}
+	}
+	got, err := ReadSymptoms(&buf, "log.csv", SymptomOptions{Location: cest})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(want, got, ignoreLine()); diff != "" {
+		t.Errorf("round trip (-want +got):\n%s", diff)
+	}
+
+	bad := want[0]
+	bad.Severity = 12
+	buf.Reset()
+	if err := AppendSymptomCSV(&buf, bad, true); err == nil || buf.Len() != 0 {
+		t.Errorf("invalid entry: err %v, wrote %q", err, buf.String())
+	}
+}
+
 func ExampleReadSymptoms() {
 	log := `date,side,location,sensation,severity,timing,duration
 2026-09-14 07:30,left,between toes 3 and 4,tingling;burning,3,during run,20m
