@@ -37,7 +37,8 @@ const (
 // as CSV (a spreadsheet export), YAML or JSON. name is used in messages
 // and, when opts.Format is "", to choose the format by its extension.
 //
-// Every format has the same fields:
+// Every format has the same fields (see testdata/symptoms/FORMAT.md in
+// the source tree for the full vocabulary):
 //
 //	date       2026-09-14, 2026-09-14 07:30, 2026-09-14T07:30 or RFC 3339
 //	           with an offset (2026-09-14T07:30:00+02:00); aliases: day
