@@ -270,9 +270,12 @@ func TestReadSymptomsInline(t *testing.T) {
 		{name: "csv syntax", format: "csv", in: hdr + "2026-09-14,heel,\"ache\"x,3\n",
 			// encoding/csv points at the closing quote (column 22), not the x
 			errs: []string{`line 2, column 22: extraneous or missing " in quoted-field: a cell with a " in it must be quoted, with the " doubled: "5"" drop"`}},
-		// Each row has one error; the reader stops at 10 and says so.
+		// Each row has one error; the reader stops at 10 and says so,
+		// but only if there was an 11th.
 		{name: "too many errors", format: "csv", in: hdr + strings.Repeat("2026-09-14,heel,ache,11\n", 12),
 			errs: append(slicesRepeat(`severity "11": want a whole number from 0 to 10`, 10), "stopped after 10 errors")},
+		{name: "ten errors", format: "csv", in: hdr + strings.Repeat("2026-09-14,heel,ache,11\n", 10),
+			errs: slicesRepeat(`severity "11": want a whole number from 0 to 10`, 10)},
 		{name: "yaml syntax", format: "yaml", in: "- date: 2026-09-14\n  location: [heel\n",
 			errs: []string{"line 1: YAML syntax: did not find expected ',' or ']' (on this line or the next)"}},
 		{name: "yaml not a list", format: "yaml", in: "date: 2026-09-14\n",
