@@ -6,11 +6,51 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
+	"time"
 )
 
-// symptomColumns is the canonical header.
+// symptomColumns is the header AppendSymptomCSV writes, in its order.
 const symptomColumns = "date,side,location,sensation,severity,timing,duration,shoes,notes"
+
+// AppendSymptomCSV writes s as one CSV row in the canonical form that
+// [ReadSymptoms] reads back to an equal Symptom (Line aside), preceded by
+// the header row if header is true. The columns are those of
+// symptomColumns: date is YYYY-MM-DD when s.DateOnly, else RFC 3339 with
+// the offset of s.Time's location; lists are joined with ";"; a zero
+// Duration is an empty cell. s must pass [Symptom.Validate].
+func AppendSymptomCSV(w io.Writer, s Symptom, header bool) error {
+	if err := s.Validate(); err != nil {
+		return err
+	}
+	cw := csv.NewWriter(w)
+	if header {
+		cw.Write(strings.Split(symptomColumns, ","))
+	}
+	date := s.Time.Format(time.RFC3339Nano)
+	if s.DateOnly {
+		date = s.Time.Format(time.DateOnly)
+	}
+	dur := ""
+	if s.Duration != 0 {
+		dur = formatDuration(s.Duration)
+	}
+	cw.Write([]string{
+		date, string(s.Side), string(s.Location), joinWords(s.Sensations), strconv.Itoa(s.Severity),
+		joinWords(s.Timing), dur, s.Shoes, s.Notes,
+	})
+	cw.Flush()
+	return cw.Error()
+}
+
+func joinWords[T ~string](words []T) string {
+	s := make([]string, len(words))
+	for i, w := range words {
+		s[i] = string(w)
+	}
+	return strings.Join(s, ";")
+}
 
 func (sr *symptomReader) readCSV() []Symptom {
 	comma := sniffComma(sr.data)

@@ -37,7 +37,8 @@ const (
 // as CSV (a spreadsheet export), YAML or JSON. name is used in messages
 // and, when opts.Format is "", to choose the format by its extension.
 //
-// Every format has the same fields:
+// Every format has the same fields (see testdata/symptoms/FORMAT.md in
+// the source tree for the full vocabulary):
 //
 //	date       2026-09-14, 2026-09-14 07:30, 2026-09-14T07:30 or RFC 3339
 //	           with an offset (2026-09-14T07:30:00+02:00); aliases: day
@@ -150,13 +151,19 @@ type symptomReader struct {
 	fixColumn func(line, col int) int
 }
 
-// full reports whether no more errors should be collected.
-func (sr *symptomReader) full() bool { return len(sr.errs) >= maxSymptomErrors }
+// full reports whether no more errors are collected: maxSymptomErrors
+// were, and then one more was found.
+func (sr *symptomReader) full() bool { return len(sr.errs) > maxSymptomErrors }
 
-// fail records an error at a position. Once maxSymptomErrors are recorded
-// it adds a last note and ignores the rest.
+// fail records an error at a position. The first maxSymptomErrors are
+// kept; one more turns into a note that reading stopped, so a log with
+// exactly 10 mistakes does not claim to have more.
 func (sr *symptomReader) fail(p srcPos, field, value string, err error) {
-	if sr.full() {
+	switch {
+	case sr.full():
+		return
+	case len(sr.errs) == maxSymptomErrors:
+		sr.errs = append(sr.errs, &SymptomError{File: sr.file, Err: fmt.Errorf("stopped after %d errors", maxSymptomErrors)})
 		return
 	}
 	col := p.col
@@ -164,9 +171,6 @@ func (sr *symptomReader) fail(p srcPos, field, value string, err error) {
 		col = sr.fixColumn(p.line, col)
 	}
 	sr.errs = append(sr.errs, &SymptomError{File: sr.file, Line: p.line, Column: col, Field: field, Value: value, Err: err})
-	if sr.full() {
-		sr.errs = append(sr.errs, &SymptomError{File: sr.file, Err: fmt.Errorf("stopped after %d errors", maxSymptomErrors)})
-	}
 }
 
 // srcPos is a 1-based line and column in the log.
