@@ -156,7 +156,7 @@ func (e *evaluator) sixSigns(list []ingest.Symptom) []sign {
 	any := func(f func(ingest.Symptom) bool) bool { return slices.ContainsFunc(list, f) }
 	para := any(func(s ingest.Symptom) bool { return sensed(s, "tingling", "pins_and_needles", "numbness") })
 	quality := any(func(s ingest.Symptom) bool {
-		return sensed(s, "burning") || mentions(s, "electric", "shooting", "shock")
+		return sensed(s, "burning", "electric") || mentions(s, "electric", "shooting", "shock")
 	})
 	territory := any(func(s ingest.Symptom) bool {
 		return at(s, "toes_1_2", "toes_3_4", "medial_arch", "dorsal_foot", "medial_ankle", "lateral_foot", "heel") &&
@@ -216,7 +216,7 @@ func (e *evaluator) persistsAfterRest(list []ingest.Symptom) bool {
 // territory returns the nerve-territory hint of domain.md A6 for an
 // entry, or "".
 func territory(s ingest.Symptom, all []ingest.Symptom) string {
-	neuro := sensed(s, "tingling", "pins_and_needles", "numbness", "burning")
+	neuro := sensed(s, "tingling", "pins_and_needles", "numbness", "burning", "electric")
 	lowBack := slices.ContainsFunc(all, func(x ingest.Symptom) bool { return at(x, "low_back") })
 	switch {
 	case at(s, "toes_1_2", "toes_3_4", "ball_of_foot") && sensed(s, "cramp") && lowBack:
