@@ -15,11 +15,11 @@ import (
 // manifestEntry is one line of an athlete's manifest: a source file that
 // has been read, and the activities it gave.
 type manifestEntry struct {
-	Version    int      `json:"v"`                 // manifestVersion
-	SHA256     string   `json:"sha256"`            // of the FIT bytes, hex
-	Name       string   `json:"name"`              // display name when first stored
-	Activities []string `json:"activities"`        // activity ids, whether this file or an earlier one wrote them
-	Failure    string   `json:"failure,omitempty"` // why the file gave nothing to store
+	Version    int      `json:"v"`          // manifestVersion
+	SHA256     string   `json:"sha256"`     // of the FIT bytes, hex
+	Name       string   `json:"name"`       // display name when first stored
+	Activities []string `json:"activities"` // activity ids, whether this file or an earlier one wrote them
+	Failure    string   `json:"failure"`    // why the file gave nothing to store; always written, so that every line has the same keys for read_json
 }
 
 // manifestVersion is written in every line, so a later format can tell

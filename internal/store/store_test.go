@@ -432,6 +432,11 @@ func TestFailureRecorded(t *testing.T) {
 	if ok, _ := s.HasFile("bo", sha); !ok {
 		t.Error("a file that gave nothing is not recorded: it would be decoded on every run")
 	}
+	// The line format SCHEMA.md documents.
+	want := fmt.Sprintf(`{"v":1,"sha256":"%x","name":"notes.fit","activities":[],"failure":"not a FIT file"}`, sha)
+	if got := manifestLines(t, s.Root(), "bo"); !slices.Equal(got, []string{want}) {
+		t.Errorf("manifest:\n%s\nwant:\n%s", strings.Join(got, "\n"), want)
+	}
 	if names, _ := s.Athletes(); !slices.Equal(names, []string{"bo"}) {
 		t.Errorf("Athletes = %v, want [bo]", names)
 	}
