@@ -442,9 +442,11 @@ func (s *Store) Activities(ctx context.Context, athlete string) ([]ActivityRow, 
 	if err := CheckAthlete(athlete); err != nil {
 		return nil, err
 	}
-	paths, err := filepath.Glob(filepath.Join(s.root, dirActivities, "athlete="+athlete, "year=*", "*.parquet"))
+	paths, err := s.partitionFiles(dirActivities, athlete, func(name string) bool {
+		return strings.HasSuffix(name, ".parquet") && !isTemp(name)
+	})
 	if err != nil {
-		return nil, fmt.Errorf("store: %w", err)
+		return nil, err
 	}
 	rows := make([]ActivityRow, 0, len(paths))
 	for _, p := range paths {
@@ -472,6 +474,36 @@ func (s *Store) Activities(ctx context.Context, athlete string) ([]ActivityRow, 
 	return rows, nil
 }
 
+// partitionFiles lists the files of ROOT/top/athlete=<athlete>/year=*/
+// whose names keep says to keep, sorted. (Not filepath.Glob: the root
+// may contain glob metacharacters, such as "[".)
+func (s *Store) partitionFiles(top, athlete string, keep func(name string) bool) ([]string, error) {
+	dir := filepath.Join(s.root, top, "athlete="+athlete)
+	years, err := os.ReadDir(dir)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("store: %w", err)
+	}
+	var out []string
+	for _, y := range years {
+		if !y.IsDir() || !strings.HasPrefix(y.Name(), "year=") {
+			continue
+		}
+		ents, err := os.ReadDir(filepath.Join(dir, y.Name()))
+		if err != nil {
+			return nil, fmt.Errorf("store: %w", err)
+		}
+		for _, e := range ents {
+			if !e.IsDir() && keep(e.Name()) {
+				out = append(out, filepath.Join(dir, y.Name(), e.Name()))
+			}
+		}
+	}
+	return out, nil
+}
+
 // Samples returns the per-record columns of one activity of athlete. The
 // error wraps ErrNotFound when there is no such activity.
 func (s *Store) Samples(ctx context.Context, athlete, id string) (*Samples, error) {
@@ -481,9 +513,9 @@ func (s *Store) Samples(ctx context.Context, athlete, id string) (*Samples, erro
 	if !validID(id) {
 		return nil, fmt.Errorf("store: activity id %q: want 16 lower-case hex digits", id)
 	}
-	paths, err := filepath.Glob(filepath.Join(s.root, dirSamples, "athlete="+athlete, "year=*", id+".parquet"))
+	paths, err := s.partitionFiles(dirSamples, athlete, func(name string) bool { return name == id+".parquet" })
 	if err != nil {
-		return nil, fmt.Errorf("store: %w", err)
+		return nil, err
 	}
 	if len(paths) == 0 {
 		return nil, fmt.Errorf("%w: athlete %s, id %s", ErrNotFound, athlete, id)

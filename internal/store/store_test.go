@@ -144,7 +144,13 @@ func checkFloats(t *testing.T, where string, a arrow.Array, want []float64) {
 
 func findFile(t *testing.T, root, top, id string) string {
 	t.Helper()
-	m, _ := filepath.Glob(filepath.Join(root, top, "athlete=*", "year=*", id+".parquet"))
+	var m []string
+	filepath.WalkDir(filepath.Join(root, top), func(p string, d fs.DirEntry, err error) error {
+		if err == nil && d.Name() == id+".parquet" {
+			m = append(m, p)
+		}
+		return err
+	})
 	if len(m) != 1 {
 		t.Fatalf("%s/%s.parquet: %d files", top, id, len(m))
 	}
@@ -174,7 +180,7 @@ func TestRoundTrip(t *testing.T) {
 	if err != nil || len(paths) == 0 {
 		t.Fatalf("no fixtures: %v", err)
 	}
-	root := t.TempDir()
+	root := filepath.Join(t.TempDir(), "[store]") // a glob metacharacter in the path must not matter
 	s := openTest(t, root, testMetrics)
 	ctx := context.Background()
 
