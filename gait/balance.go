@@ -2,7 +2,6 @@ package gait
 
 import (
 	"math"
-	"sort"
 	"strings"
 
 	"gonum.org/v1/gonum/stat"
@@ -134,43 +133,45 @@ func mirror(side string) string {
 // stretches for the step-to-step variability.
 func BalanceOf(a *ingest.Activity, sel []bool, weights, grade []float64, p Params) Balance {
 	left, source, _ := BalanceSeries(a)
-	s := Summarize(left, sel, weights)
+	var s scratch
+	return s.balanceOf(a, left, source, sel, weights, grade, p)
+}
+
+// balanceOf is BalanceOf with the balance series already taken (see
+// [BalanceSeries]).
+func (s *scratch) balanceOf(a *ingest.Activity, left []float64, source string, sel []bool, weights, grade []float64, p Params) Balance {
+	sum, share, total := s.summarize(left, sel, weights, balanceZones(p))
 	nan := math.NaN()
-	if s.N == 0 {
-		return Balance{Reason: balanceMissingReason(a), LeftPct: s, SymmetryIndexPct: nan,
+	if sum.N == 0 {
+		return Balance{Reason: balanceMissingReason(a), LeftPct: sum, SymmetryIndexPct: nan,
 			StepVariabilityPct: nan, AsymmetryOverVariability: nan}
 	}
-	b := Balance{Measurable: true, Source: source, LeftPct: s, SymmetryIndexPct: 4*s.Mean - 200}
-	names := []string{"red_left", "orange_left", "green", "orange_right", "red_right"}
-	share := make([]float64, len(names))
-	v, w := pick(left, sel, weights)
-	total := 0.0
-	for i, x := range v {
-		share[balanceZone(x, p)] += w[i]
-		total += w[i]
-	}
+	b := Balance{Measurable: true, Source: source, LeftPct: sum, SymmetryIndexPct: 4*sum.Mean - 200}
+	names := [...]string{"red_left", "orange_left", "green", "orange_right", "red_right"}
+	b.Zones = make([]BandShare, len(names))
 	for i, n := range names {
-		b.Zones = append(b.Zones, BandShare{n, 100 * share[i] / total})
+		b.Zones[i] = BandShare{n, 100 * share[i] / total}
 	}
-	b.StepVariabilityPct, b.SteadyStretches = stepVariability(a, left, sel, grade, p)
+	b.StepVariabilityPct, b.SteadyStretches = s.stepVariability(a, left, sel, grade, p)
 	b.AsymmetryOverVariability = nan
 	if b.StepVariabilityPct > 0 {
-		b.AsymmetryOverVariability = math.Abs(s.Mean-50) / b.StepVariabilityPct
+		b.AsymmetryOverVariability = math.Abs(sum.Mean-50) / b.StepVariabilityPct
 	}
 	return b
 }
 
 // stepVariability returns the median within-stretch SD of x over steady
 // stretches, and how many there were.
-func stepVariability(a *ingest.Activity, x []float64, sel []bool, grade []float64, p Params) (float64, int) {
+func (s *scratch) stepVariability(a *ingest.Activity, x []float64, sel []bool, grade []float64, p Params) (float64, int) {
 	var sds []float64
 	for _, st := range SteadyStretches(a, sel, grade, p) {
-		var v []float64
-		for i := st[0]; i < st[1]; i++ {
-			if !math.IsNaN(x[i]) {
-				v = append(v, x[i])
+		v := s.small[:0]
+		for _, xi := range x[st[0]:st[1]] {
+			if !math.IsNaN(xi) {
+				v = append(v, xi)
 			}
 		}
+		s.small = v
 		// Five values: smart recording writes a record every few
 		// seconds, so a 30 s stretch may hold no more.
 		if len(v) >= 5 {
@@ -180,8 +181,9 @@ func stepVariability(a *ingest.Activity, x []float64, sel []bool, grade []float6
 	if len(sds) == 0 {
 		return math.NaN(), 0
 	}
-	sort.Float64s(sds)
-	return stat.Quantile(0.5, stat.Empirical, sds, nil), len(sds)
+	// The median as stat.Quantile(0.5, stat.Empirical) of the sorted SDs
+	// gives it, without sorting them.
+	return s.median(sds, extentOf(sds, nil)), len(sds)
 }
 
 // SteadyStretches cuts the selected records into consecutive,
