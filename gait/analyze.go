@@ -45,8 +45,8 @@ func Analyze(a *ingest.Activity, p Params) Metrics {
 	// Derive once what several metrics share, and reuse one set of
 	// working buffers: a 6-hour run has over 20,000 records per column.
 	var s scratch
-	w := Weights(a.Elapsed, p.MaxRecordGapS)
-	s.wholeWeights = wholeNumbers(w)
+	w, whole := s.weights(a.Elapsed, p.MaxRecordGapS)
+	s.wholeWeights = whole
 	timer, sel := timerAndMoving(a, p)
 	base := AfterWarmup(sel, w, p)
 	grade, derived := Grade(a, p)
@@ -64,7 +64,7 @@ func Analyze(a *ingest.Activity, p Params) Metrics {
 	m.VO = s.verticalOscillationOf(a, sel, w, p)
 	m.VR = s.verticalRatioOf(a, vr, vrDerived, sel, w, p)
 	m.StepLength = s.stepLengthOf(a, steps, stepsDerived, sel, w)
-	m.Drift = driftOf(a, si, vr, sel, w, m.MovingTimeS, grade, p)
+	m.Drift = s.driftOf(a, si, vr, sel, w, m.MovingTimeS, grade, p)
 	m.Spikes = s.spikesOf(a, si, base, grade, p)
 	m.Effort = s.effortOf(a, timer, sel, w, m.MovingTimeS, m.DistanceM, timerS, p)
 	return m

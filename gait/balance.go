@@ -194,19 +194,21 @@ func (s *scratch) stepVariability(a *ingest.Activity, x []float64, sel []bool, g
 // stretch ends at any unselected record.
 func SteadyStretches(a *ingest.Activity, sel []bool, grade []float64, p Params) [][2]int {
 	var out [][2]int
+	n := len(sel)
+	t, speed, grade := a.Elapsed[:n], a.SpeedMPS[:n], grade[:n] // one length: no bounds checks below
 	start := -1
-	for i := 0; i <= len(sel); i++ {
-		if i == len(sel) || !sel[i] {
+	for i := 0; i <= n; i++ {
+		if i == n || !sel[i] {
 			start = -1
 			continue
 		}
 		if start < 0 {
 			start = i
 		}
-		if a.Elapsed[i]-a.Elapsed[start] < p.SteadyWindowS {
+		if t[i]-t[start] < p.SteadyWindowS {
 			continue
 		}
-		if steady(a, start, i+1, grade, p) {
+		if steady(speed[start:i+1], grade[start:i+1], p) {
 			out = append(out, [2]int{start, i + 1})
 		}
 		start = -1
@@ -214,17 +216,27 @@ func SteadyStretches(a *ingest.Activity, sel []bool, grade []float64, p Params) 
 	return out
 }
 
-func steady(a *ingest.Activity, lo, hi int, grade []float64, p Params) bool {
+// steady reports whether a stretch with these speeds and grades is run at
+// an even pace on the flat (see SteadyStretches).
+func steady(speed, grade []float64, p Params) bool {
 	sum, n := 0.0, 0
-	lo2, hi2 := math.Inf(1), math.Inf(-1)
-	for i := lo; i < hi; i++ {
-		if math.Abs(grade[i]) > p.SteadyGradeMaxPct { // NaN passes
+	lo, hi := math.Inf(1), math.Inf(-1)
+	maxGrade := p.SteadyGradeMaxPct
+	grade = grade[:len(speed)]
+	for i, v := range speed {
+		if math.Abs(grade[i]) > maxGrade { // NaN passes
 			return false
 		}
-		if v := a.SpeedMPS[i]; !math.IsNaN(v) {
+		if !math.IsNaN(v) {
 			sum += v
 			n++
-			lo2, hi2 = min(lo2, v), max(hi2, v)
+			// The extreme speeds; a zero's sign cannot change the test below.
+			if v < lo {
+				lo = v
+			}
+			if v > hi {
+				hi = v
+			}
 		}
 	}
 	if n == 0 {
@@ -232,7 +244,7 @@ func steady(a *ingest.Activity, lo, hi int, grade []float64, p Params) bool {
 	}
 	tol := sum / float64(n) * p.SteadySpeedTolPct / 100
 	m := sum / float64(n)
-	return hi2-m <= tol && m-lo2 <= tol
+	return hi-m <= tol && m-lo <= tol
 }
 
 // balanceZone returns the index into the zone names for left share x.

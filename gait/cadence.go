@@ -98,6 +98,11 @@ func (s *scratch) cadenceOnSpeed(x, y []float64, sel []bool, weights []float64) 
 	}
 	px, py, pw = px[:n], py[:n], pw[:n]
 	xu, yu := sumX/sumW, sumY/sumW
+	// The second pass also counts the speeds into the histogram for
+	// their median.
+	r := extent{lo, hi, float64(n)}
+	h := s.histogramFor(r, n)
+	bin, bw, idx := h.binning, &h.bw, s.idx[:n]
 	var ss, comp, sw1 float64         // MeanVariance of x
 	var cs, xcomp, ycomp, sw2 float64 // covarianceMeans of x and y
 	for i, xv := range px {
@@ -114,6 +119,10 @@ func (s *scratch) cadenceOnSpeed(x, y []float64, sel []bool, weights []float64) 
 		xcomp += wxd
 		ycomp += w * yd
 		sw2 += w
+
+		b := bin.bucket(xv)
+		idx[i] = uint16(b)
+		bw[i&1][b]++ // counts are exact in any order
 	}
 	xv := (ss - comp*comp/sw1) / (sw1 - 1)
 	if !(xv > 0) {
@@ -123,6 +132,9 @@ func (s *scratch) cadenceOnSpeed(x, y []float64, sel []bool, weights []float64) 
 	f := speedFit{ok: true}
 	f.slope = cov / xv
 	f.intercept = yu - f.slope*xu
-	f.medianSpeed = s.median(px, extent{lo, hi, float64(n)})
+	var q [1]float64
+	ps := [1]float64{0.5}
+	s.quantiles(px, nil, r, h, ps[:], q[:], nil)
+	f.medianSpeed = q[0]
 	return f
 }

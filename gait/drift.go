@@ -52,7 +52,8 @@ func DriftOf(a *ingest.Activity, sel []bool, weights, grade []float64, p Params)
 	steps, _ := stepLength(a)
 	vr, _ := verticalRatio(a, steps)
 	movingS, _ := MovingTotals(a, sel, weights)
-	return driftOf(a, symmetryIndex(left), vr, sel, weights, movingS, grade, p)
+	var s scratch
+	return s.driftOf(a, symmetryIndex(left), vr, sel, weights, movingS, grade, p)
 }
 
 // symmetryIndex returns Robinson's symmetry index, 4·b − 200, of each
@@ -65,17 +66,10 @@ func symmetryIndex(left []float64) []float64 {
 	return si
 }
 
-// The windows of a record in the drift comparison.
-const (
-	outside uint8 = iota
-	refWindow
-	lateWindow
-)
-
 // driftOf is DriftOf with the symmetry index and vertical ratio series
 // already derived (see [BalanceSeries], [VerticalRatioSeries]) and the
 // moving time total (see [MovingTotals]).
-func driftOf(a *ingest.Activity, si, vr []float64, sel []bool, weights []float64, total float64, grade []float64, p Params) Drift {
+func (s *scratch) driftOf(a *ingest.Activity, si, vr []float64, sel []bool, weights []float64, total float64, grade []float64, p Params) Drift {
 	d := Drift{
 		RefStartS:  p.WarmupS,
 		RefEndS:    p.Drift.RefEndFraction * total,
@@ -91,32 +85,27 @@ func driftOf(a *ingest.Activity, si, vr []float64, sel []bool, weights []float64
 		}
 		return d
 	}
-	// The window of each moving record, by the moving time before it.
-	window := make([]uint8, len(sel))
+	bins, nbins := s.binIDs(a.SpeedMPS, grade, p.Drift)
+	// Sum every channel in one pass, bin by bin; each bin's sums add the
+	// same values in the same order as one pass per channel would. A
+	// moving record's window follows from the moving time before it.
+	sums := make([]binSums, nbins)
+	weights, bins = weights[:len(sel)], bins[:len(sel)]
 	t := 0.0
 	for i, ok := range sel {
 		if !ok {
 			continue
 		}
+		var m *[len(xs)]acc
 		switch {
 		case t >= d.RefStartS && t < d.RefEndS:
-			window[i] = refWindow
+			m = &sums[bins[i]].ref
 		case t >= d.LateStartS:
-			window[i] = lateWindow
+			m = &sums[bins[i]].late
 		}
 		t += weights[i]
-	}
-	bins, nbins := binIDs(a.SpeedMPS, grade, p.Drift)
-	// Sum every channel in one pass, bin by bin; each bin's sums add the
-	// same values in the same order as one pass per channel would.
-	sums := make([]binSums, nbins)
-	for i, win := range window {
-		if win == outside {
+		if m == nil {
 			continue
-		}
-		m := &sums[bins[i]].ref
-		if win == lateWindow {
-			m = &sums[bins[i]].late
 		}
 		for c := range xs {
 			if x := xs[c][i]; !math.IsNaN(x) {
@@ -142,11 +131,13 @@ type binSums struct{ ref, late [5]acc }
 //
 // When the bins span a small grid, as on any real run, the numbers come
 // from a table over the grid; else (wild outliers) from a map.
-func binIDs(speed, grade []float64, p DriftParams) (ids []int32, n int) {
-	sb, gb := make([]int32, len(speed)), make([]int32, len(speed))
+func (s *scratch) binIDs(speed, grade []float64, p DriftParams) (ids []int32, n int) {
+	sb, gb := s.int32s(len(speed))
+	grade = grade[:len(speed)]
+	sBin, gBin := binnerOf(p.SpeedBinMPS), binnerOf(p.GradeBinPct)
 	sLo, sHi, gLo, gHi := int32(math.MaxInt32), int32(math.MinInt32), int32(math.MaxInt32), int32(math.MinInt32)
 	for i := range sb {
-		s, g := binOf(speed[i], p.SpeedBinMPS), binOf(grade[i], p.GradeBinPct)
+		s, g := sBin.of(speed[i]), gBin.of(grade[i])
 		if s != int(int32(s)) || g != int(int32(g)) {
 			return binIDsByMap(speed, grade, p)
 		}
@@ -234,6 +225,31 @@ func binOf(x, width float64) int {
 		return unknownBin // no speed (treadmill) or grade (no altitude): one bin of its own
 	}
 	return int(math.Floor(x / width))
+}
+
+// A binner is binOf for one width. Dividing by a power of two gives
+// exactly the product with its inverse, which is several times faster
+// than the division; the defaults (0.25 m/s, 2 %) are powers of two.
+type binner struct {
+	width, inv float64
+	pow2       bool
+}
+
+func binnerOf(width float64) binner {
+	frac, _ := math.Frexp(width)
+	inv := 1 / width
+	return binner{width, inv, frac == 0.5 && !math.IsInf(inv, 0)}
+}
+
+// of returns binOf(x, b.width).
+func (b binner) of(x float64) int {
+	if math.IsNaN(x) {
+		return unknownBin
+	}
+	if b.pow2 {
+		return int(math.Floor(x * b.inv))
+	}
+	return int(math.Floor(x / b.width))
 }
 
 type acc struct {

@@ -235,7 +235,8 @@ func TestRollingMeanMatchesDirect(t *testing.T) {
 		window := []float64{30, 7, 1, 0}[trial%4]
 		want := directRollingMean(times, x, sel, window)
 		mean, vals := make([]float64, n), make([]float64, n)
-		r := rollingMean(mean, vals, x, sel, windowsOf(times, window), int(max(2, window/4)))
+		var s scratch
+		r := rollingMean(mean, vals, x, sel, s.windowsOf(times, window), int(max(2, window/4)))
 		var wantVals []float64
 		for i := range want {
 			if !sameFloat(mean[i], want[i]) {
@@ -261,14 +262,16 @@ func TestBinIDsTableMatchesMap(t *testing.T) {
 		if trial%3 == 0 {
 			speed[rng.IntN(n)] = -7 // below zero: negative bins
 		}
-		got, gotN := binIDs(speed, grade, p)
+		var s scratch
+		got, gotN := s.binIDs(speed, grade, p)
 		want, wantN := binIDsByMap(speed, grade, p)
 		if gotN != wantN || !slices.Equal(got, want) {
 			t.Fatalf("trial %d: %d bins, map %d", trial, gotN, wantN)
 		}
 	}
 	// Wild values leave the table for the map.
-	ids, n := binIDs([]float64{1e12, 1, math.NaN()}, []float64{0, math.Inf(1), 1}, p)
+	var s scratch
+	ids, n := s.binIDs([]float64{1e12, 1, math.NaN()}, []float64{0, math.Inf(1), 1}, p)
 	if want, wantN := binIDsByMap([]float64{1e12, 1, math.NaN()}, []float64{0, math.Inf(1), 1}, p); n != wantN || !slices.Equal(ids, want) {
 		t.Errorf("wild bins %v, map %v", ids, want)
 	}
@@ -296,6 +299,26 @@ func TestTrimpMatchesMap(t *testing.T) {
 		want := trimpByMap(hr, sel, w, 0.64, 1.92, p)
 		if !sameFloat(got, want) && !(math.IsNaN(got) && want == 0) {
 			t.Fatalf("trial %d: TRIMP %v, by map %v", trial, got, want)
+		}
+	}
+}
+
+// A power-of-two bin width multiplies by its inverse; the bins must be
+// those of the division.
+func TestBinnerMatchesDivision(t *testing.T) {
+	rng := rand.New(rand.NewPCG(19, 20))
+	for _, width := range []float64{0.25, 2, 1, 0.1, 3, 1.0 / 1024, math.Ldexp(1, 1023), math.Ldexp(1, -1074), 0, -0.5} {
+		b := binnerOf(width)
+		for range 2000 {
+			x := rng.NormFloat64() * math.Pow(10, float64(rng.IntN(20)-10))
+			if got, want := b.of(x), binOf(x, width); got != want {
+				t.Fatalf("width %v x %v: bin %d, division %d", width, x, got, want)
+			}
+		}
+		for _, x := range []float64{math.NaN(), math.Inf(1), math.Inf(-1), 0, math.Copysign(0, -1), math.MaxFloat64, math.SmallestNonzeroFloat64} {
+			if got, want := b.of(x), binOf(x, width); got != want {
+				t.Fatalf("width %v x %v: bin %d, division %d", width, x, got, want)
+			}
 		}
 	}
 }

@@ -67,7 +67,7 @@ func (s *scratch) spikesOf(a *ingest.Activity, si []float64, base []bool, grade 
 		{"gct", "ms", a.GCTMS},
 		{"vertical_oscillation", "mm", a.VerticalOscillationMM},
 	}
-	win := windowsOf(a.Elapsed, p.Spikes.WindowS)
+	win := s.windowsOf(a.Elapsed, p.Spikes.WindowS)
 	var out Spikes
 	for _, ch := range channels {
 		found, why := s.spikesIn(a, ch.x, win, base, grade, p)
@@ -210,9 +210,10 @@ type windows struct{ lo, hi []int32 }
 
 // windowsOf returns the windows of window seconds around each record of
 // times t (non-decreasing).
-func windowsOf(t []float64, window float64) windows {
+func (s *scratch) windowsOf(t []float64, window float64) windows {
 	n := len(t)
-	w := windows{make([]int32, n), make([]int32, n)}
+	var w windows
+	w.lo, w.hi = s.int32s(n)
 	half := window / 2
 	lo, hi := 0, 0
 	for i := range t {

@@ -40,10 +40,11 @@ type scratch struct {
 
 	v, w  []float64 // one channel's selected values and their weights
 	idx   []uint16  // histogram bucket of each value
-	in    []marked  // values in the buckets that hold a quantile or a zone edge
+	in    []int32   // positions of the values in the buckets that hold a quantile or a zone edge
 	sub   []paired1 // one quantile's bucket, sorted
 	roll  []float64 // rolling means (spikes); speeds (cadence fit)
 	small []float64 // short lists: steady-stretch values, their SDs
+	ints  []int32   // two columns: drift's speed and grade bins, then spikes' windows
 	hist  histogram
 }
 
@@ -56,16 +57,27 @@ func grow[T any](buf []T, n int) []T {
 	return buf[:n]
 }
 
+// int32s returns two columns of n int32s from s.ints, contents undefined.
+func (s *scratch) int32s(n int) (a, b []int32) {
+	s.ints = grow(s.ints, 2*n)
+	return s.ints[:n:n], s.ints[n : 2*n]
+}
+
 // wholeNumbers reports whether every weight is a whole number small
 // enough that no sum of them can be rounded (see scratch.wholeWeights).
 func wholeNumbers(weights []float64) bool {
-	limit := (1 << 53) / float64(max(len(weights), 1))
 	for _, w := range weights {
-		if w != math.Trunc(w) || math.Abs(w) > limit { // NaN fails the first test
+		if !wholeNumber(w, len(weights)) {
 			return false
 		}
 	}
 	return true
+}
+
+// wholeNumber reports whether w is a whole number that n of can be added
+// without rounding: at most 2⁵³/n. NaN is not.
+func wholeNumber(w float64, n int) bool {
+	return w == math.Trunc(w) && math.Abs(w) <= (1<<53)/float64(max(n, 1))
 }
 
 // lanes returns the mask that spreads sums of weights over two
@@ -133,7 +145,7 @@ func (s *scratch) summarize(x []float64, sel []bool, weights []float64, zones *z
 	s.quantiles(v, w, p.extent, h, ps[:], q[:], zones)
 	sum.Median, sum.P05, sum.P95 = q[0], q[1], q[2]
 	if zones != nil {
-		zones.fromHistogram(h, s.in, shares)
+		zones.fromHistogram(h, v, w, s.idx, s.in, shares)
 	}
 	return sum, shares, p.sumW
 }
@@ -232,13 +244,15 @@ func quantiles(v, w []float64, ps, dst []float64) {
 func (s *scratch) quantilesOf(v, w []float64, r extent, ps, dst []float64) {
 	h := s.histogramFor(r, len(v))
 	bin, bw, idx := h.binning, &h.bw, s.idx[:len(v)]
-	if w == nil {
+	switch {
+	case !h.useful:
+	case w == nil:
 		for i, x := range v {
 			b := bin.bucket(x)
 			idx[i] = uint16(b)
 			bw[i&1][b]++ // counts are exact in any order
 		}
-	} else {
+	default:
 		w, lane := w[:len(v)], s.lanes()
 		for i, x := range v {
 			b := bin.bucket(x)
@@ -303,8 +317,8 @@ func (s *scratch) histogramFor(r extent, n int) *histogram {
 // quantiles stores in dst[k] the quantile ps[k] of the values v of
 // extent r with weights w, nil for 1 each (see the package-level
 // quantiles). h is their histogram, with s.idx the bucket of each value
-// (see histogramFor). With zones, the values in buckets that hold a zone
-// edge are left in s.in marked zoneEdge.
+// (see histogramFor). With zones, the positions of the values in the
+// buckets that hold a zone edge are left in s.in, among others.
 //
 // Sorting all of v would cost most of the analysis of a long run, so
 // the histogram finds the bucket that holds each quantile, and only
@@ -338,44 +352,49 @@ func (s *scratch) quantiles(v, w []float64, r extent, h *histogram, ps, dst []fl
 		return
 	}
 	// The bucket holding each quantile, and the weight below it.
+	var bucket [7]uint16
 	var below [7]float64
-	var mark [nb]uint8 // bit k set: bucket holds quantile k
+	var mark [nb]bool // bucket holds a quantile or a zone edge
 	for k, p := range ps {
 		goal := p * r.total
 		b, cum := 0, 0.0
 		for ; b < nb-1 && cum+h.weight(b) < goal; b++ {
 			cum += h.weight(b)
 		}
-		below[k] = cum
-		mark[b] |= 1 << k
+		bucket[k], below[k] = uint16(b), cum
+		mark[b] = true
 	}
 	if zones != nil {
 		for _, b := range zones.edgeBuckets(h) {
-			mark[b] |= zoneEdge
+			mark[b] = true
 		}
 	}
-	in := s.in[:0]
-	for i, b := range s.idx[:len(v)] {
-		if m := mark[b%nb]; m != 0 { // b < nb: the modulo only spares a bounds check
-			in = append(in, marked{paired1{v[i], weight(w, i)}, m})
+	// Gather the positions of the values in those buckets: a few per
+	// bucket for fine-grained values, thousands for coarse ones (heart
+	// rate in whole bpm).
+	idx, in := s.idx[:len(v)], s.in[:0]
+	for i, b := range idx {
+		if mark[b%nb] { // b < nb: the modulo only spares a bounds check
+			in = append(in, int32(i))
 		}
 	}
 	s.in = in
 	for k, p := range ps {
 		sub := s.sub[:0]
-		for _, e := range in {
-			if e.mark&(1<<k) != 0 {
-				sub = append(sub, e.paired1)
+		same := true // all one value, as in a bucket of whole bpm: no sort
+		for _, i := range in {
+			if idx[i] == bucket[k] {
+				sub = append(sub, paired1{v[i], weight(w, int(i))})
+				same = same && math.Float64bits(v[i]) == math.Float64bits(sub[0].v)
 			}
 		}
-		sortPairs(sub)
+		if !same {
+			sortPairs(sub)
+		}
 		dst[k] = crossing(sub, below[k], p*r.total)
 		s.sub = sub
 	}
 }
-
-// zoneEdge marks a value gathered for its zone, not for a quantile.
-const zoneEdge = 1 << 7
 
 // crossing returns the first value of the sorted pairs at which the
 // cumulative weight, starting from cum, reaches goal; the last value if
@@ -390,13 +409,6 @@ func crossing(in []paired1, cum, goal float64) float64 {
 }
 
 type paired1 struct{ v, w float64 }
-
-// marked is a value gathered from the histogram: bit k of mark set for
-// quantile k, zoneEdge for a zone.
-type marked struct {
-	paired1
-	mark uint8
-}
 
 // sortPairs sorts by value. The values are never NaN.
 func sortPairs(in []paired1) {

@@ -122,11 +122,11 @@ func (h *histogram) edgeBucket(edge float64) (b int, ok bool) {
 }
 
 // fromHistogram adds to shares[z] the weight of the values of zone z: the
-// weight of whole buckets from h, and the values gathered from the
-// buckets that hold an edge (marked zoneEdge in in) one by one. r must be
-// exact, and the weights whole numbers (see scratch.wholeWeights): the
-// weights are not added in record order.
-func (r *zoneRule) fromHistogram(h *histogram, in []marked, shares []float64) {
+// weight of whole buckets from h, and one by one the values v (weights w,
+// buckets idx) of the buckets that hold an edge, whose positions are
+// among in. r must be exact, and the weights whole numbers (see
+// scratch.wholeWeights): the weights are not added in record order.
+func (r *zoneRule) fromHistogram(h *histogram, v, w []float64, idx []uint16, in []int32, shares []float64) {
 	type split struct {
 		bucket int  // the bucket holding the edge
 		never  bool // NaN edge: the test never holds
@@ -161,10 +161,10 @@ func (r *zoneRule) fromHistogram(h *histogram, in []marked, shares []float64) {
 			shares[zone] += w
 		}
 	}
-	for _, e := range in {
-		if e.mark&zoneEdge != 0 {
-			if z := r.of(e.v); z >= 0 {
-				shares[z] += e.w
+	for _, i := range in {
+		if edge[idx[i]%nb] {
+			if z := r.of(v[i]); z >= 0 {
+				shares[z] += w[i]
 			}
 		}
 	}
