@@ -216,14 +216,16 @@ func (s *scratch) windowsOf(t []float64, window float64) windows {
 	w.lo, w.hi = s.int32s(n)
 	half := window / 2
 	lo, hi := 0, 0
-	for i := range t {
-		for hi < n && t[hi] <= t[i]+half {
+	los, his := w.lo[:n], w.hi[:n]
+	for i, ti := range t {
+		up, down := ti+half, ti-half
+		for hi < n && t[hi] <= up {
 			hi++
 		}
-		for lo < hi && t[lo] < t[i]-half {
+		for lo < hi && t[lo] < down {
 			lo++
 		}
-		w.lo[i], w.hi[i] = int32(lo), int32(hi)
+		los[i], his[i] = int32(lo), int32(hi)
 	}
 	return w
 }

@@ -380,20 +380,37 @@ func (s *scratch) quantiles(v, w []float64, r extent, h *histogram, ps, dst []fl
 	}
 	s.in = in
 	for k, p := range ps {
+		if x, ok := oneValue(v, idx, in, bucket[k]); ok {
+			dst[k] = x // as in a bucket of whole bpm: that value, wherever the goal falls
+			continue
+		}
 		sub := s.sub[:0]
-		same := true // all one value, as in a bucket of whole bpm: no sort
 		for _, i := range in {
 			if idx[i] == bucket[k] {
 				sub = append(sub, paired1{v[i], weight(w, int(i))})
-				same = same && math.Float64bits(v[i]) == math.Float64bits(sub[0].v)
 			}
 		}
-		if !same {
-			sortPairs(sub)
-		}
+		sortPairs(sub)
 		dst[k] = crossing(sub, below[k], p*r.total)
 		s.sub = sub
 	}
+}
+
+// oneValue reports whether the values at positions in that fall in
+// bucket b are all one value (to the bit), and returns it.
+func oneValue(v []float64, idx []uint16, in []int32, b uint16) (x float64, ok bool) {
+	found := false
+	for _, i := range in {
+		if idx[i] != b {
+			continue
+		}
+		if !found {
+			x, found = v[i], true
+		} else if math.Float64bits(v[i]) != math.Float64bits(x) {
+			return 0, false
+		}
+	}
+	return x, found
 }
 
 // crossing returns the first value of the sorted pairs at which the
