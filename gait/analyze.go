@@ -42,21 +42,30 @@ func Analyze(a *ingest.Activity, p Params) Metrics {
 		return m
 	}
 	m.Analyzed = true
-	w := Weights(a.Elapsed, p.MaxRecordGapS)
-	sel := Moving(a, p)
+	// Derive once what several metrics share, and reuse one set of
+	// working buffers: a 6-hour run has over 20,000 records per column.
+	var s scratch
+	w, whole := s.weights(a.Elapsed, p.MaxRecordGapS)
+	s.wholeWeights = whole
+	timer, sel := timerAndMoving(a, p)
 	base := AfterWarmup(sel, w, p)
 	grade, derived := Grade(a, p)
 	m.GradeDerived = derived
+	left, source, _ := BalanceSeries(a)
+	si := symmetryIndex(left)
+	steps, stepsDerived := stepLength(a)
+	vr, vrDerived := verticalRatio(a, steps)
 
-	m.MovingTimeS, m.DistanceM = MovingTotals(a, sel, w)
-	m.Cadence = CadenceOf(a, sel, w, p)
-	m.GCT = GCTOf(a, sel, w, p)
-	m.Balance = BalanceOf(a, sel, w, grade, p)
-	m.VO = VerticalOscillationOf(a, sel, w, p)
-	m.VR = VerticalRatioOf(a, sel, w, p)
-	m.StepLength = StepLengthOf(a, sel, w)
-	m.Drift = DriftOf(a, sel, w, grade, p)
-	m.Spikes = SpikesOf(a, sel, base, grade, p)
-	m.Effort = EffortOf(a, sel, w, p)
+	var timerS float64
+	m.MovingTimeS, m.DistanceM, timerS = totals(a, timer, sel, w)
+	m.Cadence = s.cadenceOf(a, sel, w, p)
+	m.GCT = s.gctOf(a, sel, w, p)
+	m.Balance = s.balanceOf(a, left, source, sel, w, grade, p)
+	m.VO = s.verticalOscillationOf(a, sel, w, p)
+	m.VR = s.verticalRatioOf(a, vr, vrDerived, sel, w, p)
+	m.StepLength = s.stepLengthOf(a, steps, stepsDerived, sel, w)
+	m.Drift = s.driftOf(a, si, vr, sel, w, m.MovingTimeS, grade, p)
+	m.Spikes = s.spikesOf(a, si, base, grade, p)
+	m.Effort = s.effortOf(a, timer, sel, w, m.MovingTimeS, m.DistanceM, timerS, p)
 	return m
 }

@@ -2,7 +2,6 @@ package gait
 
 import (
 	"math"
-	"sort"
 	"strings"
 
 	"gonum.org/v1/gonum/stat"
@@ -134,43 +133,45 @@ func mirror(side string) string {
 // stretches for the step-to-step variability.
 func BalanceOf(a *ingest.Activity, sel []bool, weights, grade []float64, p Params) Balance {
 	left, source, _ := BalanceSeries(a)
-	s := Summarize(left, sel, weights)
+	var s scratch
+	return s.balanceOf(a, left, source, sel, weights, grade, p)
+}
+
+// balanceOf is BalanceOf with the balance series already taken (see
+// [BalanceSeries]).
+func (s *scratch) balanceOf(a *ingest.Activity, left []float64, source string, sel []bool, weights, grade []float64, p Params) Balance {
+	sum, share, total := s.summarize(left, sel, weights, balanceZones(p))
 	nan := math.NaN()
-	if s.N == 0 {
-		return Balance{Reason: balanceMissingReason(a), LeftPct: s, SymmetryIndexPct: nan,
+	if sum.N == 0 {
+		return Balance{Reason: balanceMissingReason(a), LeftPct: sum, SymmetryIndexPct: nan,
 			StepVariabilityPct: nan, AsymmetryOverVariability: nan}
 	}
-	b := Balance{Measurable: true, Source: source, LeftPct: s, SymmetryIndexPct: 4*s.Mean - 200}
-	names := []string{"red_left", "orange_left", "green", "orange_right", "red_right"}
-	share := make([]float64, len(names))
-	v, w := pick(left, sel, weights)
-	total := 0.0
-	for i, x := range v {
-		share[balanceZone(x, p)] += w[i]
-		total += w[i]
-	}
+	b := Balance{Measurable: true, Source: source, LeftPct: sum, SymmetryIndexPct: 4*sum.Mean - 200}
+	names := [...]string{"red_left", "orange_left", "green", "orange_right", "red_right"}
+	b.Zones = make([]BandShare, len(names))
 	for i, n := range names {
-		b.Zones = append(b.Zones, BandShare{n, 100 * share[i] / total})
+		b.Zones[i] = BandShare{n, 100 * share[i] / total}
 	}
-	b.StepVariabilityPct, b.SteadyStretches = stepVariability(a, left, sel, grade, p)
+	b.StepVariabilityPct, b.SteadyStretches = s.stepVariability(a, left, sel, grade, p)
 	b.AsymmetryOverVariability = nan
 	if b.StepVariabilityPct > 0 {
-		b.AsymmetryOverVariability = math.Abs(s.Mean-50) / b.StepVariabilityPct
+		b.AsymmetryOverVariability = math.Abs(sum.Mean-50) / b.StepVariabilityPct
 	}
 	return b
 }
 
 // stepVariability returns the median within-stretch SD of x over steady
 // stretches, and how many there were.
-func stepVariability(a *ingest.Activity, x []float64, sel []bool, grade []float64, p Params) (float64, int) {
+func (s *scratch) stepVariability(a *ingest.Activity, x []float64, sel []bool, grade []float64, p Params) (float64, int) {
 	var sds []float64
 	for _, st := range SteadyStretches(a, sel, grade, p) {
-		var v []float64
-		for i := st[0]; i < st[1]; i++ {
-			if !math.IsNaN(x[i]) {
-				v = append(v, x[i])
+		v := s.small[:0]
+		for _, xi := range x[st[0]:st[1]] {
+			if !math.IsNaN(xi) {
+				v = append(v, xi)
 			}
 		}
+		s.small = v
 		// Five values: smart recording writes a record every few
 		// seconds, so a 30 s stretch may hold no more.
 		if len(v) >= 5 {
@@ -180,8 +181,9 @@ func stepVariability(a *ingest.Activity, x []float64, sel []bool, grade []float6
 	if len(sds) == 0 {
 		return math.NaN(), 0
 	}
-	sort.Float64s(sds)
-	return stat.Quantile(0.5, stat.Empirical, sds, nil), len(sds)
+	// The median as stat.Quantile(0.5, stat.Empirical) of the sorted SDs
+	// gives it, without sorting them.
+	return s.median(sds, extentOf(sds, nil)), len(sds)
 }
 
 // SteadyStretches cuts the selected records into consecutive,
@@ -192,19 +194,21 @@ func stepVariability(a *ingest.Activity, x []float64, sel []bool, grade []float6
 // stretch ends at any unselected record.
 func SteadyStretches(a *ingest.Activity, sel []bool, grade []float64, p Params) [][2]int {
 	var out [][2]int
+	n := len(sel)
+	t, speed, grade := a.Elapsed[:n], a.SpeedMPS[:n], grade[:n] // one length: no bounds checks below
 	start := -1
-	for i := 0; i <= len(sel); i++ {
-		if i == len(sel) || !sel[i] {
+	for i := 0; i <= n; i++ {
+		if i == n || !sel[i] {
 			start = -1
 			continue
 		}
 		if start < 0 {
 			start = i
 		}
-		if a.Elapsed[i]-a.Elapsed[start] < p.SteadyWindowS {
+		if t[i]-t[start] < p.SteadyWindowS {
 			continue
 		}
-		if steady(a, start, i+1, grade, p) {
+		if steady(speed[start:i+1], grade[start:i+1], p) {
 			out = append(out, [2]int{start, i + 1})
 		}
 		start = -1
@@ -212,17 +216,27 @@ func SteadyStretches(a *ingest.Activity, sel []bool, grade []float64, p Params) 
 	return out
 }
 
-func steady(a *ingest.Activity, lo, hi int, grade []float64, p Params) bool {
+// steady reports whether a stretch with these speeds and grades is run at
+// an even pace on the flat (see SteadyStretches).
+func steady(speed, grade []float64, p Params) bool {
 	sum, n := 0.0, 0
-	lo2, hi2 := math.Inf(1), math.Inf(-1)
-	for i := lo; i < hi; i++ {
-		if math.Abs(grade[i]) > p.SteadyGradeMaxPct { // NaN passes
+	lo, hi := math.Inf(1), math.Inf(-1)
+	maxGrade := p.SteadyGradeMaxPct
+	grade = grade[:len(speed)]
+	for i, v := range speed {
+		if math.Abs(grade[i]) > maxGrade { // NaN passes
 			return false
 		}
-		if v := a.SpeedMPS[i]; !math.IsNaN(v) {
+		if !math.IsNaN(v) {
 			sum += v
 			n++
-			lo2, hi2 = min(lo2, v), max(hi2, v)
+			// The extreme speeds; a zero's sign cannot change the test below.
+			if v < lo {
+				lo = v
+			}
+			if v > hi {
+				hi = v
+			}
 		}
 	}
 	if n == 0 {
@@ -230,7 +244,7 @@ func steady(a *ingest.Activity, lo, hi int, grade []float64, p Params) bool {
 	}
 	tol := sum / float64(n) * p.SteadySpeedTolPct / 100
 	m := sum / float64(n)
-	return hi2-m <= tol && m-lo2 <= tol
+	return hi-m <= tol && m-lo <= tol
 }
 
 // balanceZone returns the index into the zone names for left share x.

@@ -3,8 +3,6 @@ package gait
 import (
 	"math"
 
-	"gonum.org/v1/gonum/stat"
-
 	"github.com/gaitkeeper/gaitkeeper/ingest"
 )
 
@@ -32,40 +30,111 @@ type BandShare struct {
 
 // CadenceOf summarizes a.CadenceSPM over the records sel marks.
 func CadenceOf(a *ingest.Activity, sel []bool, weights []float64, p Params) Cadence {
-	c := Cadence{Summary: Summarize(a.CadenceSPM, sel, weights)}
-	v, w := pick(a.CadenceSPM, sel, weights)
-	total := 0.0
-	shares := make([]float64, len(p.CadenceBands))
-	for i, x := range v {
-		for b, band := range p.CadenceBands {
-			if x >= band.Edge {
-				shares[b] += w[i]
-				break
-			}
-		}
-		total += w[i]
-	}
+	var s scratch
+	return s.cadenceOf(a, sel, weights, p)
+}
+
+func (s *scratch) cadenceOf(a *ingest.Activity, sel []bool, weights []float64, p Params) Cadence {
+	sum, shares, total := s.summarize(a.CadenceSPM, sel, weights, cadenceZones(p.CadenceBands))
+	c := Cadence{Summary: sum, Bands: make([]BandShare, len(p.CadenceBands))}
 	for b, band := range p.CadenceBands {
 		pct := math.NaN()
 		if total > 0 {
 			pct = 100 * shares[b] / total
 		}
-		c.Bands = append(c.Bands, BandShare{band.Name, pct})
+		c.Bands[b] = BandShare{band.Name, pct}
 	}
 
-	var sp, cad, ww []float64
-	for i, ok := range sel {
-		if ok && !math.IsNaN(a.SpeedMPS[i]) && !math.IsNaN(a.CadenceSPM[i]) {
-			sp = append(sp, a.SpeedMPS[i])
-			cad = append(cad, a.CadenceSPM[i])
-			ww = append(ww, weights[i])
-		}
-	}
 	c.InterceptSPM, c.SlopeSPMPerMPS, c.MedianSpeedMPS, c.AtMedianSpeedSPM = math.NaN(), math.NaN(), math.NaN(), math.NaN()
-	if len(sp) >= 2 && stat.Variance(sp, ww) > 0 {
-		c.InterceptSPM, c.SlopeSPMPerMPS = stat.LinearRegression(sp, cad, ww, false)
-		c.MedianSpeedMPS = median(sp)
+	if f := s.cadenceOnSpeed(a.SpeedMPS, a.CadenceSPM, sel, weights); f.ok {
+		c.InterceptSPM, c.SlopeSPMPerMPS, c.MedianSpeedMPS = f.intercept, f.slope, f.medianSpeed
 		c.AtMedianSpeedSPM = c.InterceptSPM + c.SlopeSPMPerMPS*c.MedianSpeedMPS
 	}
 	return c
+}
+
+// speedFit is the weighted least-squares line of cadence on speed.
+type speedFit struct {
+	ok               bool // at least two records, and speed varies
+	intercept, slope float64
+	medianSpeed      float64
+}
+
+// cadenceOnSpeed fits cadence y on speed x over the records sel marks
+// where neither is NaN.
+//
+// It computes what gonum's stat.Variance(x, w) > 0 and
+// stat.LinearRegression(x, y, w, false) compute, sum for sum in the same
+// order, so the results are the same to the bit, in two passes rather
+// than six: the means as stat.Mean, then x's variance (stat.MeanVariance)
+// and the covariance (covarianceMeans, gonum's corrected two-pass
+// algorithm) together.
+func (s *scratch) cadenceOnSpeed(x, y []float64, sel []bool, weights []float64) speedFit {
+	s.roll, s.v, s.w = grow(s.roll, len(x)), grow(s.v, len(x)), grow(s.w, len(x))
+	px, py, pw := s.roll, s.v, s.w
+	n := 0
+	lo, hi := math.Inf(1), math.Inf(-1)
+	var sumX, sumY, sumW float64
+	for i, ok := range sel {
+		xi, yi := x[i], y[i]
+		if !ok || math.IsNaN(xi) || math.IsNaN(yi) {
+			continue
+		}
+		wi := weights[i]
+		px[n], py[n], pw[n] = xi, yi, wi
+		n++
+		if xi < lo {
+			lo = xi
+		}
+		if xi > hi {
+			hi = xi
+		}
+		sumX += wi * xi
+		sumY += wi * yi
+		sumW += wi
+	}
+	if n < 2 {
+		return speedFit{}
+	}
+	px, py, pw = px[:n], py[:n], pw[:n]
+	xu, yu := sumX/sumW, sumY/sumW
+	// The second pass also counts the speeds into the histogram for
+	// their median.
+	r := extent{lo, hi, float64(n)}
+	h := s.histogramFor(r, n)
+	bin, bw, idx := h.binning, &h.bw, s.idx[:n]
+	var ss, comp, sw1 float64         // MeanVariance of x
+	var cs, xcomp, ycomp, sw2 float64 // covarianceMeans of x and y
+	for i, xv := range px {
+		w := pw[i]
+		d := xv - xu
+		wd := w * d
+		ss += wd * d
+		comp += wd
+		sw1 += w
+
+		wxd := w * (xv - xu)
+		yd := (py[i] - yu)
+		cs += wxd * yd
+		xcomp += wxd
+		ycomp += w * yd
+		sw2 += w
+
+		b := bin.bucket(xv)
+		idx[i] = uint16(b)
+		bw[i&1][b]++ // counts are exact in any order
+	}
+	xv := (ss - comp*comp/sw1) / (sw1 - 1)
+	if !(xv > 0) {
+		return speedFit{}
+	}
+	cov := (cs - xcomp*ycomp/sw2) / (sw2 - 1)
+	f := speedFit{ok: true}
+	f.slope = cov / xv
+	f.intercept = yu - f.slope*xu
+	var q [1]float64
+	ps := [1]float64{0.5}
+	s.quantiles(px, nil, r, h, ps[:], q[:], nil)
+	f.medianSpeed = q[0]
+	return f
 }

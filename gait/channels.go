@@ -39,17 +39,27 @@ func ZoneSensor(a *ingest.Activity) string {
 
 // GCTOf summarizes ground contact time (ms) with Garmin's GCT zones.
 func GCTOf(a *ingest.Activity, sel []bool, w []float64, p Params) Channel {
-	return channelOf(a.GCTMS, sel, w, p.GCTZones, "gct", "ground contact time", a)
+	var s scratch
+	return s.gctOf(a, sel, w, p)
+}
+
+func (s *scratch) gctOf(a *ingest.Activity, sel []bool, w []float64, p Params) Channel {
+	return s.channelOf(a.GCTMS, sel, w, p.GCTZones, "gct", "ground contact time", a)
 }
 
 // VerticalOscillationOf summarizes vertical oscillation (mm).
 func VerticalOscillationOf(a *ingest.Activity, sel []bool, w []float64, p Params) Channel {
+	var s scratch
+	return s.verticalOscillationOf(a, sel, w, p)
+}
+
+func (s *scratch) verticalOscillationOf(a *ingest.Activity, sel []bool, w []float64, p Params) Channel {
 	set := ZoneSensor(a)
 	z := p.VOZonesHRM
 	if set == "rdp" {
 		z = p.VOZonesRDP
 	}
-	return channelOf(a.VerticalOscillationMM, sel, w, z, set, "vertical oscillation", a)
+	return s.channelOf(a.VerticalOscillationMM, sel, w, z, set, "vertical oscillation", a)
 }
 
 // StepLength returns the step length column (mm): the recorded one, or
@@ -57,6 +67,22 @@ func VerticalOscillationOf(a *ingest.Activity, sel []bool, w []float64, p Params
 // records computed.
 func StepLength(a *ingest.Activity) (mm []float64, derived int) {
 	mm = make([]float64, a.Len())
+	return mm, fillStepLength(mm, a)
+}
+
+// stepLength is StepLength for Analyze, which only reads the column: when
+// no record needs deriving it returns a.StepLengthMM itself, not a copy.
+func stepLength(a *ingest.Activity) (mm []float64, derived int) {
+	for i, v := range a.StepLengthMM {
+		if math.IsNaN(v) && a.CadenceSPM[i] > 0 {
+			return StepLength(a)
+		}
+	}
+	return a.StepLengthMM, 0
+}
+
+// fillStepLength stores StepLength in dst and returns the records derived.
+func fillStepLength(dst []float64, a *ingest.Activity) (derived int) {
 	for i, v := range a.StepLengthMM {
 		if math.IsNaN(v) {
 			if s, c := a.SpeedMPS[i], a.CadenceSPM[i]; c > 0 {
@@ -64,15 +90,22 @@ func StepLength(a *ingest.Activity) (mm []float64, derived int) {
 				derived++
 			}
 		}
-		mm[i] = v
+		dst[i] = v
 	}
-	return mm, derived
+	return derived
 }
 
 // StepLengthOf summarizes step length (mm), derived where not recorded.
 func StepLengthOf(a *ingest.Activity, sel []bool, w []float64) Channel {
-	mm, derived := StepLength(a)
-	c := channelOf(mm, sel, w, nil, "", "step length", a)
+	var s scratch
+	mm, derived := stepLength(a)
+	return s.stepLengthOf(a, mm, derived, sel, w)
+}
+
+// stepLengthOf summarizes the step lengths mm of which derived were
+// computed (see [StepLength]).
+func (s *scratch) stepLengthOf(a *ingest.Activity, mm []float64, derived int, sel []bool, w []float64) Channel {
+	c := s.channelOf(mm, sel, w, nil, "", "step length", a)
 	if derived > 0 && c.Measured {
 		c.Derived, c.DerivedFrom = true, "speed ÷ step rate where the device recorded no step length"
 	}
@@ -83,19 +116,21 @@ func StepLengthOf(a *ingest.Activity, sel []bool, w []float64) Channel {
 // length × 100 where the device recorded none (Garmin's definition,
 // domain.md A3).
 func VerticalRatioOf(a *ingest.Activity, sel []bool, w []float64, p Params) Channel {
-	vr := VerticalRatioSeries(a)
-	derived := 0
-	for i, v := range a.VerticalRatioPct {
-		if math.IsNaN(v) && !math.IsNaN(vr[i]) {
-			derived++
-		}
-	}
+	var s scratch
+	steps, _ := stepLength(a)
+	vr, derived := verticalRatio(a, steps)
+	return s.verticalRatioOf(a, vr, derived, sel, w, p)
+}
+
+// verticalRatioOf summarizes the vertical ratios vr of which derived
+// were computed (see [VerticalRatioSeries]).
+func (s *scratch) verticalRatioOf(a *ingest.Activity, vr []float64, derived int, sel []bool, w []float64, p Params) Channel {
 	set := ZoneSensor(a)
 	z := p.VRZonesHRM
 	if set == "rdp" {
 		z = p.VRZonesRDP
 	}
-	c := channelOf(vr, sel, w, z, set, "vertical ratio", a)
+	c := s.channelOf(vr, sel, w, z, set, "vertical ratio", a)
 	if derived > 0 && c.Measured {
 		c.Derived, c.DerivedFrom = true, "vertical oscillation ÷ step length where the device recorded no vertical ratio"
 	}
@@ -106,18 +141,47 @@ func VerticalRatioOf(a *ingest.Activity, sel []bool, w []float64, p Params) Chan
 // one, or VO ÷ step length × 100 where a record has none.
 func VerticalRatioSeries(a *ingest.Activity) []float64 {
 	vr := make([]float64, a.Len())
-	steps, _ := StepLength(a)
-	for i, v := range a.VerticalRatioPct {
-		if math.IsNaN(v) && steps[i] > 0 {
-			v = 100 * a.VerticalOscillationMM[i] / steps[i] // NaN VO stays NaN
-		}
-		vr[i] = v
-	}
+	steps, _ := stepLength(a)
+	fillVerticalRatio(vr, a, steps)
 	return vr
 }
 
-func channelOf(x []float64, sel []bool, w []float64, zones []Band, set, what string, a *ingest.Activity) Channel {
-	c := Channel{Summary: Summarize(x, sel, w)}
+// verticalRatio is VerticalRatioSeries from the step lengths for
+// Analyze, which only reads it: when no record needs deriving it returns
+// a.VerticalRatioPct itself. derived counts the records that got a value
+// by derivation.
+func verticalRatio(a *ingest.Activity, steps []float64) (vr []float64, derived int) {
+	for i, v := range a.VerticalRatioPct {
+		if math.IsNaN(v) && steps[i] > 0 {
+			vr = make([]float64, a.Len())
+			return vr, fillVerticalRatio(vr, a, steps)
+		}
+	}
+	return a.VerticalRatioPct, 0
+}
+
+// fillVerticalRatio stores the vertical ratio series in dst and returns
+// how many records got a value by derivation.
+func fillVerticalRatio(dst []float64, a *ingest.Activity, steps []float64) (derived int) {
+	for i, v := range a.VerticalRatioPct {
+		if math.IsNaN(v) && steps[i] > 0 {
+			v = 100 * a.VerticalOscillationMM[i] / steps[i] // NaN VO stays NaN
+			if !math.IsNaN(v) {
+				derived++
+			}
+		}
+		dst[i] = v
+	}
+	return derived
+}
+
+func (s *scratch) channelOf(x []float64, sel []bool, w []float64, zones []Band, set, what string, a *ingest.Activity) Channel {
+	var rule *zoneRule
+	if zones != nil {
+		rule = upperZones(zones)
+	}
+	sum, share, total := s.summarize(x, sel, w, rule)
+	c := Channel{Summary: sum}
 	if c.N == 0 {
 		c.Reason = missingReason(what, a)
 		return c
@@ -127,15 +191,9 @@ func channelOf(x []float64, sel []bool, w []float64, zones []Band, set, what str
 		return c
 	}
 	c.ZoneSet = set
-	v, ww := pick(x, sel, w)
-	share := make([]float64, len(zones))
-	total := 0.0
-	for i, x := range v {
-		share[upperZone(x, zones)] += ww[i]
-		total += ww[i]
-	}
+	c.Zones = make([]BandShare, len(zones))
 	for i, z := range zones {
-		c.Zones = append(c.Zones, BandShare{z.Name, 100 * share[i] / total})
+		c.Zones[i] = BandShare{z.Name, 100 * share[i] / total}
 	}
 	return c
 }

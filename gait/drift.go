@@ -48,69 +48,176 @@ const unknownBin = math.MinInt32
 // DriftOf computes the drift of each channel. sel marks moving records,
 // grade is per-record grade (see [Grade]).
 func DriftOf(a *ingest.Activity, sel []bool, weights, grade []float64, p Params) Drift {
-	total := 0.0
-	movingT := make([]float64, len(sel)) // moving time before record i
-	for i, ok := range sel {
-		movingT[i] = total
-		if ok {
-			total += weights[i]
-		}
+	left, _, _ := BalanceSeries(a)
+	steps, _ := stepLength(a)
+	vr, _ := verticalRatio(a, steps)
+	movingS, _ := MovingTotals(a, sel, weights)
+	var s scratch
+	return s.driftOf(a, symmetryIndex(left), vr, sel, weights, movingS, grade, p)
+}
+
+// symmetryIndex returns Robinson's symmetry index, 4·b − 200, of each
+// balance b (see [Balance]).
+func symmetryIndex(left []float64) []float64 {
+	si := make([]float64, len(left))
+	for i, b := range left {
+		si[i] = 4*b - 200
 	}
+	return si
+}
+
+// driftOf is DriftOf with the symmetry index and vertical ratio series
+// already derived (see [BalanceSeries], [VerticalRatioSeries]) and the
+// moving time total (see [MovingTotals]).
+func (s *scratch) driftOf(a *ingest.Activity, si, vr []float64, sel []bool, weights []float64, total float64, grade []float64, p Params) Drift {
 	d := Drift{
 		RefStartS:  p.WarmupS,
 		RefEndS:    p.Drift.RefEndFraction * total,
 		LateStartS: (1 - p.Drift.LateFraction) * total,
 		LateEndS:   total,
 	}
-	left, _, _ := BalanceSeries(a)
-	si := make([]float64, len(left))
-	for i, b := range left {
-		si[i] = 4*b - 200
-	}
-	vr := VerticalRatioSeries(a)
-	series := []struct {
-		x   []float64
-		dst *Delta
-	}{
-		{a.CadenceSPM, &d.Cadence},
-		{a.GCTMS, &d.GCT},
-		{si, &d.SymmetryIndex},
-		{a.VerticalOscillationMM, &d.VerticalOscillation},
-		{vr, &d.VerticalRatio},
-	}
+	xs := [...][]float64{a.CadenceSPM, a.GCTMS, si, a.VerticalOscillationMM, vr}
+	dst := [len(xs)]*Delta{&d.Cadence, &d.GCT, &d.SymmetryIndex, &d.VerticalOscillation, &d.VerticalRatio}
 	if d.RefEndS <= d.RefStartS {
 		why := fmt.Sprintf("run too short: %.0f s of moving time leaves no reference window after the %.0f s warm-up", total, p.WarmupS)
-		for _, s := range series {
-			*s.dst = Delta{Reason: why, Delta: math.NaN(), RefMean: math.NaN(), LateMean: math.NaN()}
+		for _, out := range dst {
+			*out = Delta{Reason: why, Delta: math.NaN(), RefMean: math.NaN(), LateMean: math.NaN()}
 		}
 		return d
 	}
-	// Number the speed × grade bins in a fixed order (sorted keys) so
-	// each channel sums into plain slices, in the same order every run.
-	ids := map[binKey]int{}
-	bins := make([]int, len(sel))
-	var keys []binKey
-	for i := range bins {
-		k := binKey{binOf(a.SpeedMPS[i], p.Drift.SpeedBinMPS), binOf(grade[i], p.Drift.GradeBinPct)}
-		id, ok := ids[k]
+	bins, nbins := s.binIDs(a.SpeedMPS, grade, p.Drift)
+	// Sum every channel in one pass, bin by bin; each bin's sums add the
+	// same values in the same order as one pass per channel would. A
+	// moving record's window follows from the moving time before it.
+	sums := make([]binSums, nbins)
+	weights, bins = weights[:len(sel)], bins[:len(sel)]
+	t := 0.0
+	for i, ok := range sel {
 		if !ok {
-			id = len(keys)
-			ids[k] = id
-			keys = append(keys, k)
+			continue
 		}
-		bins[i] = id
+		var m *[len(xs)]acc
+		switch {
+		case t >= d.RefStartS && t < d.RefEndS:
+			m = &sums[bins[i]].ref
+		case t >= d.LateStartS:
+			m = &sums[bins[i]].late
+		}
+		t += weights[i]
+		if m == nil {
+			continue
+		}
+		for c := range xs {
+			if x := xs[c][i]; !math.IsNaN(x) {
+				m[c].sum += x
+				m[c].n++
+			}
+		}
 	}
-	order := make([]int, len(keys))
-	for i := range order {
-		order[i] = i
-	}
-	slices.SortFunc(order, func(x, y int) int {
-		return cmp.Or(cmp.Compare(keys[x].speed, keys[y].speed), cmp.Compare(keys[x].grade, keys[y].grade))
-	})
-	for _, s := range series {
-		*s.dst = delta(s.x, sel, movingT, bins, order, d, p.Drift)
+	for c, out := range dst {
+		*out = delta(sums, c, p.Drift)
 	}
 	return d
+}
+
+// binSums are the sums of the drift channels (in driftOf's order) in one
+// speed × grade bin, for each window.
+type binSums struct{ ref, late [5]acc }
+
+// binIDs numbers the speed × grade bin (binOf) of each record so that
+// the numbers follow the bins' order, by speed then grade with unknown
+// first: the fixed order in which delta sums the bins. It returns the
+// number of each record and how many bins there are.
+//
+// When the bins span a small grid, as on any real run, the numbers come
+// from a table over the grid; else (wild outliers) from a map.
+func (s *scratch) binIDs(speed, grade []float64, p DriftParams) (ids []int32, n int) {
+	sb, gb := s.int32s(len(speed))
+	grade = grade[:len(speed)]
+	sBin, gBin := binnerOf(p.SpeedBinMPS), binnerOf(p.GradeBinPct)
+	sLo, sHi, gLo, gHi := int32(math.MaxInt32), int32(math.MinInt32), int32(math.MaxInt32), int32(math.MinInt32)
+	for i := range sb {
+		s, g := sBin.of(speed[i]), gBin.of(grade[i])
+		if s != int(int32(s)) || g != int(int32(g)) {
+			return binIDsByMap(speed, grade, p)
+		}
+		sb[i], gb[i] = int32(s), int32(g)
+		if s != unknownBin {
+			sLo, sHi = min(sLo, int32(s)), max(sHi, int32(s))
+		}
+		if g != unknownBin {
+			gLo, gHi = min(gLo, int32(g)), max(gHi, int32(g))
+		}
+	}
+	// Grid coordinates: 0 is the unknown bin, k+1 the k-th bin from the
+	// lowest. An axis with no known bin has only the unknown one.
+	const maxCells = 1 << 16
+	sN, gN := 1, 1
+	if sLo <= sHi {
+		sN = int(sHi) - int(sLo) + 2
+	}
+	if gLo <= gHi {
+		gN = int(gHi) - int(gLo) + 2
+	}
+	if sN > maxCells || gN > maxCells || sN*gN > maxCells {
+		return binIDsByMap(speed, grade, p)
+	}
+	coord := func(b, lo int32) int {
+		if b == unknownBin {
+			return 0
+		}
+		return int(b-lo) + 1
+	}
+	cell := make([]int32, sN*gN) // 0: no record; else the bin's number + 1
+	ids = sb                     // each record's cell, then its bin's number
+	for i := range sb {
+		c := coord(sb[i], sLo)*gN + coord(gb[i], gLo)
+		cell[c] = 1
+		ids[i] = int32(c)
+	}
+	for c, used := range cell {
+		if used != 0 {
+			n++
+			cell[c] = int32(n)
+		}
+	}
+	for i, c := range ids {
+		ids[i] = cell[c] - 1
+	}
+	return ids, n
+}
+
+// binIDsByMap is binIDs through a map from bin to number, for bins
+// spread too widely for a table.
+func binIDsByMap(speed, grade []float64, p DriftParams) (ids []int32, n int) {
+	ids = make([]int32, len(speed))
+	seen := map[binKey]int32{}
+	var keys []binKey
+	for i := range speed {
+		k := binKey{binOf(speed[i], p.SpeedBinMPS), binOf(grade[i], p.GradeBinPct)}
+		id, ok := seen[k]
+		if !ok {
+			id = int32(len(keys))
+			seen[k] = id
+			keys = append(keys, k)
+		}
+		ids[i] = id
+	}
+	order := make([]int32, len(keys))
+	for i := range order {
+		order[i] = int32(i)
+	}
+	slices.SortFunc(order, func(x, y int32) int {
+		return cmp.Or(cmp.Compare(keys[x].speed, keys[y].speed), cmp.Compare(keys[x].grade, keys[y].grade))
+	})
+	rank := make([]int32, len(keys))
+	for r, id := range order {
+		rank[id] = int32(r)
+	}
+	for i, id := range ids {
+		ids[i] = rank[id]
+	}
+	return ids, len(keys)
 }
 
 func binOf(x, width float64) int {
@@ -120,35 +227,44 @@ func binOf(x, width float64) int {
 	return int(math.Floor(x / width))
 }
 
+// A binner is binOf for one width. Dividing by a power of two gives
+// exactly the product with its inverse, which is several times faster
+// than the division; the defaults (0.25 m/s, 2 %) are powers of two.
+type binner struct {
+	width, inv float64
+	pow2       bool
+}
+
+func binnerOf(width float64) binner {
+	frac, _ := math.Frexp(width)
+	inv := 1 / width
+	return binner{width, inv, frac == 0.5 && !math.IsInf(inv, 0)}
+}
+
+// of returns binOf(x, b.width).
+func (b binner) of(x float64) int {
+	if math.IsNaN(x) {
+		return unknownBin
+	}
+	if b.pow2 {
+		return int(math.Floor(x * b.inv))
+	}
+	return int(math.Floor(x / b.width))
+}
+
 type acc struct {
 	sum float64
 	n   int
 }
 
-func delta(x []float64, sel []bool, movingT []float64, bins, order []int, d Drift, p DriftParams) Delta {
-	ref := make([]acc, len(order))
-	late := make([]acc, len(order))
-	for i, ok := range sel {
-		if !ok || math.IsNaN(x[i]) {
-			continue
-		}
-		var m []acc
-		switch t := movingT[i]; {
-		case t >= d.RefStartS && t < d.RefEndS:
-			m = ref
-		case t >= d.LateStartS:
-			m = late
-		default:
-			continue
-		}
-		m[bins[i]].sum += x[i]
-		m[bins[i]].n++
-	}
+// delta compares the windows for channel c from the per-bin sums, bins
+// in order.
+func delta(sums []binSums, c int, p DriftParams) Delta {
 	out := Delta{Delta: math.NaN(), RefMean: math.NaN(), LateMean: math.NaN()}
 	var refSum, lateSum, diff float64
 	seen := false
-	for _, k := range order {
-		l, r := late[k], ref[k]
+	for _, b := range sums {
+		l, r := b.late[c], b.ref[c]
 		seen = seen || l.n > 0 || r.n > 0
 		if r.n < p.MinBinSamples || l.n < p.MinBinSamples {
 			continue

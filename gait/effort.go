@@ -39,23 +39,25 @@ type Effort struct {
 
 // EffortOf computes the per-run load. sel marks moving records.
 func EffortOf(a *ingest.Activity, sel []bool, weights []float64, p Params) Effort {
-	var e Effort
-	e.MovingTimeS, e.DistanceM = MovingTotals(a, sel, weights)
-
+	var s scratch
 	timer := running(a)
-	for i, ok := range timer {
-		if ok {
-			e.TimerS += weights[i]
-		}
-	}
+	movingS, distM, timerS := totals(a, timer, sel, weights)
+	return s.effortOf(a, timer, sel, weights, movingS, distM, timerS, p)
+}
+
+// effortOf is EffortOf with the timer-running records (running) and the
+// totals (totals) already known.
+func (s *scratch) effortOf(a *ingest.Activity, timer, sel []bool, weights []float64, movingS, distM, timerS float64, p Params) Effort {
+	e := Effort{MovingTimeS: movingS, DistanceM: distM, TimerS: timerS}
 
 	e.ElevationGainM, e.ElevationLossM, e.ElevationSource = elevation(a, p.Effort.ElevationHysteresisM)
 
-	e.HeartRate = Summarize(a.HeartRateBPM, timer, weights)
+	e.HeartRate, _, _ = s.summarize(a.HeartRateBPM, timer, weights, nil)
 	e.TRIMP, e.TRIMPFormula, e.TRIMPReason = trimp(a.HeartRateBPM, timer, weights, p.Effort)
 
 	power, source := powerSeries(a)
-	e.Power, e.PowerSource = Summarize(power, sel, weights), source
+	e.Power, _, _ = s.summarize(power, sel, weights, nil)
+	e.PowerSource = source
 	if e.Power.N == 0 {
 		e.PowerSource = ""
 	}
@@ -98,28 +100,71 @@ func trimp(hr []float64, sel []bool, w []float64, p EffortParams) (v float64, fo
 	}
 	formula = fmt.Sprintf("Banister TRIMP: minutes × ΔHR × %.2f·e^(%.2f·ΔHR), ΔHR = (HR − %.0f)/(%.0f − %.0f)", a, b, p.HRRestBPM, p.HRMaxBPM, p.HRRestBPM)
 	// Heart rate comes in whole bpm, so sum the time at each rate first
-	// and take one exponential per rate rather than one per record.
-	byRate := map[float64]float64{}
+	// and take one exponential per rate rather than one per record; the
+	// rates are summed in increasing order, a fixed summation order.
+	var byBPM [256]float64 // time at each whole bpm
+	var used [256]bool
+	// Heart rate mostly holds from one record to the next, so the time at
+	// the current rate is summed in cur and stored when the rate changes:
+	// each rate's time still adds the same values in the same order.
+	rate, cur := -1, 0.0
 	n := 0
+	for i, ok := range sel {
+		h := hr[i]
+		if !ok || math.IsNaN(h) {
+			continue
+		}
+		if h != math.Trunc(h) || h < 0 || h > 255 {
+			return trimpByMap(hr, sel, w, a, b, p), formula, ""
+		}
+		if r := int(h); r != rate {
+			if rate >= 0 {
+				byBPM[rate] = cur
+			}
+			rate, cur = r, byBPM[r]
+			used[r] = true
+		}
+		cur += w[i]
+		n++
+	}
+	if rate >= 0 {
+		byBPM[rate] = cur
+	}
+	for r, ok := range used {
+		if ok {
+			v += trimpTerm(byBPM[r], float64(r), a, b, p)
+		}
+	}
+	if n == 0 {
+		return math.NaN(), formula, "no heart rate recorded"
+	}
+	return v, formula, ""
+}
+
+// trimpByMap is trimp's sum for heart rates that are not all whole bpm
+// in 0–255 (a developer's resampled column): at least one valid rate.
+func trimpByMap(hr []float64, sel []bool, w []float64, a, b float64, p EffortParams) (v float64) {
+	byRate := map[float64]float64{}
 	for i, ok := range sel {
 		if ok && !math.IsNaN(hr[i]) {
 			byRate[hr[i]] += w[i]
-			n++
 		}
 	}
 	rates := make([]float64, 0, len(byRate))
 	for r := range byRate {
 		rates = append(rates, r)
 	}
-	slices.Sort(rates) // a fixed summation order
+	slices.Sort(rates)
 	for _, r := range rates {
-		x := math.Min(math.Max((r-p.HRRestBPM)/(p.HRMaxBPM-p.HRRestBPM), 0), 1)
-		v += byRate[r] / 60 * x * a * math.Exp(b*x)
+		v += trimpTerm(byRate[r], r, a, b, p)
 	}
-	if n == 0 {
-		return math.NaN(), formula, "no heart rate recorded"
-	}
-	return v, formula, ""
+	return v
+}
+
+// trimpTerm is the TRIMP of sec seconds at heart rate r.
+func trimpTerm(sec, r, a, b float64, p EffortParams) float64 {
+	x := math.Min(math.Max((r-p.HRRestBPM)/(p.HRMaxBPM-p.HRRestBPM), 0), 1)
+	return sec / 60 * x * a * math.Exp(b*x)
 }
 
 // powerSeries returns running power: the native column, else a developer

@@ -2,7 +2,6 @@ package gait
 
 import (
 	"math"
-	"time"
 
 	"github.com/gaitkeeper/gaitkeeper/ingest"
 )
@@ -11,20 +10,47 @@ import (
 // the next record, at most maxGap; the last record gets the median
 // interval. elapsed must not decrease.
 func Weights(elapsed []float64, maxGap float64) []float64 {
+	var s scratch
+	w, _ := s.weights(elapsed, maxGap)
+	return w
+}
+
+// weights is Weights, also reporting whether the weights are whole
+// numbers (see scratch.wholeWeights). Its one pass keeps the intervals'
+// extent, so that the median of equal intervals (1 Hz recording) needs
+// no second pass.
+func (s *scratch) weights(elapsed []float64, maxGap float64) (w []float64, whole bool) {
 	n := len(elapsed)
-	w := make([]float64, n)
+	w = make([]float64, n)
 	if n == 0 {
-		return w
-	}
-	for i := 0; i < n-1; i++ {
-		w[i] = math.Min(elapsed[i+1]-elapsed[i], maxGap)
+		return w, true
 	}
 	if n == 1 {
 		w[0] = 1
-		return w
+		return w, true
 	}
-	w[n-1] = median(w[:n-1])
-	return w
+	r := extent{lo: math.Inf(1), hi: math.Inf(-1), total: float64(n - 1)}
+	elapsed, w = elapsed[:n], w[:n]
+	for i := range n - 1 {
+		d := min(elapsed[i+1]-elapsed[i], maxGap) // min is math.Min, NaN and ±0 alike
+		w[i] = d
+		if d < r.lo {
+			r.lo = d
+		}
+		if d > r.hi {
+			r.hi = d
+		}
+	}
+	if math.IsNaN(w[0]) || r.lo > r.hi {
+		r = extentOf(w[:n-1], nil) // NaN intervals: the extent as quantiles finds it
+	}
+	w[n-1] = s.median(w[:n-1], r)
+	if r.lo == r.hi { // all one interval, as at 1 Hz: check it and the last
+		whole = wholeNumber(r.lo, n) && wholeNumber(w[n-1], n)
+	} else {
+		whole = wholeNumbers(w)
+	}
+	return w, whole
 }
 
 // Moving marks the records that count for gait statistics: not inside a
@@ -32,37 +58,43 @@ func Weights(elapsed []float64, maxGap float64) []float64 {
 // not walking (cadence below p.WalkCadenceSPM). A record with no cadence
 // is not counted: without steps there is no gait to measure.
 func Moving(a *ingest.Activity, p Params) []bool {
-	m := running(a)
-	for i, ok := range m {
-		if !ok {
-			continue
-		}
-		if v := a.SpeedMPS[i]; v < p.StopSpeedMPS { // NaN compares false: no speed is no evidence of a stop
-			m[i] = false
-			continue
-		}
-		m[i] = a.CadenceSPM[i] >= p.WalkCadenceSPM // NaN and 0 fail
-	}
+	_, m := timerAndMoving(a, p)
 	return m
 }
 
 // running marks the records taken while the timer ran: outside every
-// pause. Pauses are compared in elapsed seconds, not as times, because
-// this runs once per record.
+// pause.
 func running(a *ingest.Activity) []bool {
-	m := make([]bool, a.Len())
-	pause := 0
-	for i, t := range a.Elapsed {
-		for pause < len(a.Pauses) && a.Pauses[pause].End.Sub(a.Start).Seconds() <= t {
-			pause++
-		}
-		m[i] = pause >= len(a.Pauses) || t < a.Pauses[pause].Start.Sub(a.Start).Seconds()
-	}
-	return m
+	timer, _ := timerAndMoving(a, Params{})
+	return timer
 }
 
-func inPause(p ingest.Pause, t time.Time) bool {
-	return !t.Before(p.Start) && t.Before(p.End)
+// timerAndMoving returns running(a) and Moving(a, p) in one pass. Pauses
+// are compared in elapsed seconds, not as times, because this runs once
+// per record.
+func timerAndMoving(a *ingest.Activity, p Params) (timer, moving []bool) {
+	timer, moving = make([]bool, a.Len()), make([]bool, a.Len())
+	starts, ends := make([]float64, len(a.Pauses)), make([]float64, len(a.Pauses))
+	for k, p := range a.Pauses {
+		starts[k], ends[k] = p.Start.Sub(a.Start).Seconds(), p.End.Sub(a.Start).Seconds()
+	}
+	// Columns and thresholds in locals: the stores below might otherwise
+	// alias them, and the loop would reload them at every record.
+	n := a.Len()
+	speed, cadence := a.SpeedMPS[:n], a.CadenceSPM[:n]
+	stop, walk := p.StopSpeedMPS, p.WalkCadenceSPM
+	pause := 0
+	for i, t := range a.Elapsed {
+		for pause < len(ends) && ends[pause] <= t {
+			pause++
+		}
+		on := pause >= len(ends) || t < starts[pause]
+		timer[i] = on
+		// NaN speed compares false: no speed is no evidence of a stop.
+		// NaN and 0 cadence fail.
+		moving[i] = on && !(speed[i] < stop) && cadence[i] >= walk
+	}
+	return timer, moving
 }
 
 // AfterWarmup marks the moving records that come after the first
@@ -83,9 +115,20 @@ func AfterWarmup(moving []bool, weights []float64, p Params) []bool {
 // MovingTotals returns the moving time (s) and the distance covered while
 // moving (m), from the distance column's increments.
 func MovingTotals(a *ingest.Activity, moving []bool, weights []float64) (seconds, meters float64) {
+	seconds, meters, _ = totals(a, moving, moving, weights)
+	return seconds, meters
+}
+
+// totals returns MovingTotals and, in the same pass, the time the timer
+// ran: the weights of the records timer marks.
+func totals(a *ingest.Activity, timer, moving []bool, weights []float64) (seconds, meters, timerS float64) {
 	last := math.NaN()
+	dist, timer, weights := a.DistanceM[:len(moving)], timer[:len(moving)], weights[:len(moving)]
 	for i, mv := range moving {
-		d := a.DistanceM[i]
+		d := dist[i]
+		if timer[i] {
+			timerS += weights[i]
+		}
 		if mv {
 			seconds += weights[i]
 			if !math.IsNaN(d) && !math.IsNaN(last) && d >= last {
@@ -96,5 +139,5 @@ func MovingTotals(a *ingest.Activity, moving []bool, weights []float64) (seconds
 			last = d
 		}
 	}
-	return seconds, meters
+	return seconds, meters, timerS
 }

@@ -1,11 +1,8 @@
 package gait
 
 import (
-	"cmp"
 	"math"
 	"slices"
-
-	"gonum.org/v1/gonum/stat"
 )
 
 // Summary describes one channel over the selected records, time-weighted.
@@ -23,58 +20,312 @@ type Summary struct {
 // Summarize summarizes x over the records where sel is true and x is not
 // NaN, each weighted by weights. x, sel and weights must have equal length.
 func Summarize(x []float64, sel []bool, weights []float64) Summary {
+	var s scratch
+	sum, _, _ := s.summarize(x, sel, weights, nil)
+	return sum
+}
+
+// scratch holds the working buffers of one analysis, reused from one
+// statistic to the next so that a long run costs a handful of
+// allocations rather than several per channel. A scratch belongs to a
+// single call of Analyze (or of one exported building block): slices it
+// returns are only valid until its next use.
+type scratch struct {
+	// wholeWeights reports that the weights are whole numbers small
+	// enough that any sum of them is exact, as whole seconds between FIT
+	// timestamps are: such sums come out the same in any order, which
+	// lets sums of weights be split over buckets and lanes. Otherwise
+	// they are added one by one in record order.
+	wholeWeights bool
+
+	v, w  []float64 // one channel's selected values and their weights
+	idx   []uint16  // histogram bucket of each value
+	in    []int32   // positions of the values in the buckets that hold a quantile or a zone edge
+	sub   []paired1 // one quantile's bucket, sorted
+	roll  []float64 // rolling means (spikes); speeds (cadence fit)
+	small []float64 // short lists: steady-stretch values, their SDs
+	ints  []int32   // two columns: drift's speed and grade bins, then spikes' windows
+	hist  histogram
+}
+
+// grow returns buf with length n, reallocated when its capacity is
+// short. The contents are whatever was there: callers overwrite them.
+func grow[T any](buf []T, n int) []T {
+	if cap(buf) < n {
+		return make([]T, n)
+	}
+	return buf[:n]
+}
+
+// int32s returns two columns of n int32s from s.ints, contents undefined.
+func (s *scratch) int32s(n int) (a, b []int32) {
+	s.ints = grow(s.ints, 2*n)
+	return s.ints[:n:n], s.ints[n : 2*n]
+}
+
+// wholeNumbers reports whether every weight is a whole number small
+// enough that no sum of them can be rounded (see scratch.wholeWeights).
+func wholeNumbers(weights []float64) bool {
+	for _, w := range weights {
+		if !wholeNumber(w, len(weights)) {
+			return false
+		}
+	}
+	return true
+}
+
+// wholeNumber reports whether w is a whole number that n of can be added
+// without rounding: at most 2⁵³/n. NaN is not.
+func wholeNumber(w float64, n int) bool {
+	return w == math.Trunc(w) && math.Abs(w) <= (1<<53)/float64(max(n, 1))
+}
+
+// lanes returns the mask that spreads sums of weights over two
+// accumulators when that cannot change them (see scratch.wholeWeights):
+// consecutive values often land in the same bucket, and a single
+// accumulator would make each addition wait for the one before.
+func (s *scratch) lanes() int {
+	if s.wholeWeights {
+		return 1
+	}
+	return 0
+}
+
+// summarize is Summarize using s's buffers. With zones it also returns the
+// weight of the values in each zone (nil without values), and their total
+// weight, added in record order.
+func (s *scratch) summarize(x []float64, sel []bool, weights []float64, zones *zoneRule) (sum Summary, shares []float64, total float64) {
 	if len(x) != len(sel) || len(x) != len(weights) {
 		panic("gait: slice length mismatch")
 	}
-	v, w := pick(x, sel, weights)
-	s := Summary{N: len(v)}
+	p := s.pick(x, sel, weights)
+	v, w := p.v, p.w
+	sum.N = len(v)
 	if len(v) == 0 {
 		nan := math.NaN()
-		s.Mean, s.SD, s.CVPct, s.Median, s.P05, s.P95 = nan, nan, nan, nan, nan, nan
-		return s
+		sum.Mean, sum.SD, sum.CVPct, sum.Median, sum.P05, sum.P95 = nan, nan, nan, nan, nan, nan
+		return sum, nil, 0
 	}
-	// gonum's weighted variance is the unbiased "frequency weights"
-	// estimator; with seconds as weights that is variance per second.
-	mean, variance := stat.MeanVariance(v, w)
-	s.Mean = mean
+	// Mean and variance as gonum's stat.MeanVariance computes them, sum
+	// for sum in the same order, so the results are the same to the
+	// bit: its corrected two-pass algorithm (Chan, Golub and LeVeque
+	// 1983, eq. 1.7) with the weights as frequencies; with seconds as
+	// weights that is variance per second. The second pass also fills
+	// the histogram for the quantiles.
+	mean := p.sumV / p.sumW
+	h := s.histogramFor(p.extent, len(v))
+	ss, comp, sumW := s.spread(v, w, mean, h)
+	sum.Mean = mean
 	if len(v) > 1 {
-		s.SD = math.Sqrt(variance)
+		sum.SD = math.Sqrt((ss - comp*comp/sumW) / (sumW - 1))
 	}
-	if s.Mean != 0 {
-		s.CVPct = 100 * s.SD / s.Mean
+	if sum.Mean != 0 {
+		sum.CVPct = 100 * sum.SD / sum.Mean
 	} else {
-		s.CVPct = math.NaN()
+		sum.CVPct = math.NaN()
 	}
+	ps := [3]float64{0.5, 0.05, 0.95}
 	var q [3]float64
-	quantiles(v, w, []float64{0.5, 0.05, 0.95}, q[:])
-	s.Median, s.P05, s.P95 = q[0], q[1], q[2]
-	return s
+	if zones == nil {
+		s.quantiles(v, w, p.extent, h, ps[:], q[:], nil)
+		sum.Median, sum.P05, sum.P95 = q[0], q[1], q[2]
+		return sum, nil, p.sumW
+	}
+	shares = make([]float64, zones.n)
+	if !h.useful || !s.wholeWeights || !zones.exact {
+		// One by one, in record order: the only order that gives the
+		// same sums for any weights.
+		for i, x := range v {
+			if z := zones.of(x); z >= 0 {
+				shares[z] += w[i]
+			}
+		}
+		zones = nil
+	}
+	s.quantiles(v, w, p.extent, h, ps[:], q[:], zones)
+	sum.Median, sum.P05, sum.P95 = q[0], q[1], q[2]
+	if zones != nil {
+		zones.fromHistogram(h, v, w, s.idx, s.in, shares)
+	}
+	return sum, shares, p.sumW
 }
 
-// pick returns the selected, non-NaN values and their weights.
-func pick(x []float64, sel []bool, weights []float64) (v, w []float64) {
-	v, w = make([]float64, 0, len(x)), make([]float64, 0, len(x))
+// extent is the range and total weight of a set of values.
+type extent struct{ lo, hi, total float64 }
+
+// picked is what pick keeps of a channel.
+type picked struct {
+	v, w []float64 // values and weights, in record order
+	extent
+	sumV, sumW float64 // Σ w·v and Σ w, added in order as stat.Mean does
+}
+
+// pick returns the selected, non-NaN values of x and their weights (in
+// s.v and s.w) with their extent and weighted sum: the first pass of a
+// summary, which the quantiles then need not repeat.
+func (s *scratch) pick(x []float64, sel []bool, weights []float64) picked {
+	n := len(sel)
+	x, weights = x[:n], weights[:n] // one length: no bounds checks below
+	s.v, s.w = grow(s.v, n), grow(s.w, n)
+	v, w := s.v[:n], s.w[:n]
+	k := 0
+	// Locals, not picked's fields, so the sums stay in registers.
+	lo, hi := math.Inf(1), math.Inf(-1)
+	var sumV, sumW float64
 	for i, ok := range sel {
-		if ok && !math.IsNaN(x[i]) {
-			v = append(v, x[i])
-			w = append(w, weights[i])
+		xi := x[i]
+		if !ok || math.IsNaN(xi) {
+			continue
 		}
+		wi := weights[i]
+		v[k], w[k] = xi, wi
+		k++
+		if xi < lo {
+			lo = xi
+		}
+		if xi > hi {
+			hi = xi
+		}
+		sumV += wi * xi
+		sumW += wi
 	}
-	return v, w
+	return picked{v: v[:k], w: w[:k], extent: extent{lo, hi, sumW}, sumV: sumV, sumW: sumW}
+}
+
+// spread returns the sums of stat.MeanVariance's second pass over values
+// v with weights w and mean mean, added in the same order: Σw·d², Σw·d
+// with d = v − mean, and Σw. It also fills the histogram h (see
+// histogramFor) with v.
+func (s *scratch) spread(v, w []float64, mean float64, h *histogram) (ss, comp, sumW float64) {
+	w, idx := w[:len(v)], s.idx[:len(v)]
+	bin, bw, lane := h.binning, &h.bw, s.lanes()
+	for i, x := range v {
+		wi := w[i]
+		d := x - mean
+		wd := wi * d
+		ss += wd * d
+		comp += wd
+		sumW += wi
+		b := bin.bucket(x)
+		idx[i] = uint16(b)
+		bw[i&lane][b] += wi
+	}
+	return ss, comp, sumW
+}
+
+// extentOf returns the range and total weight of v (w nil: weight 1 each).
+func extentOf(v, w []float64) extent {
+	if len(v) == 0 {
+		return extent{}
+	}
+	r := extent{lo: v[0], hi: v[0]}
+	for i, x := range v {
+		if x < r.lo {
+			r.lo = x
+		}
+		if x > r.hi {
+			r.hi = x
+		}
+		r.total += weight(w, i)
+	}
+	return r
 }
 
 // quantiles stores in dst[k] the weighted quantile ps[k] of v with
 // gonum's Empirical definition (stat.Quantile): the smallest value whose
 // cumulative weight reaches p·ΣW. w nil means equal weights. v may be in
 // any order; it is not modified.
-//
-// Sorting all of v would cost most of the analysis of a long run, so a
-// histogram of the values between their minimum and maximum finds the
-// bucket that holds each quantile, and only those buckets are sorted:
-// three passes over v.
 func quantiles(v, w []float64, ps, dst []float64) {
-	if len(ps) > 8 {
-		panic("gait: more than 8 quantiles at once")
+	var s scratch
+	s.quantilesOf(v, w, extentOf(v, w), ps, dst)
+}
+
+// quantilesOf is quantiles for values whose extent r is known.
+func (s *scratch) quantilesOf(v, w []float64, r extent, ps, dst []float64) {
+	h := s.histogramFor(r, len(v))
+	bin, bw, idx := h.binning, &h.bw, s.idx[:len(v)]
+	switch {
+	case !h.useful:
+	case w == nil:
+		for i, x := range v {
+			b := bin.bucket(x)
+			idx[i] = uint16(b)
+			bw[i&1][b]++ // counts are exact in any order
+		}
+	default:
+		w, lane := w[:len(v)], s.lanes()
+		for i, x := range v {
+			b := bin.bucket(x)
+			idx[i] = uint16(b)
+			bw[i&lane][b] += w[i]
+		}
+	}
+	s.quantiles(v, w, r, h, ps, dst, nil)
+}
+
+// median is the unweighted median of x, whose extent r is known.
+func (s *scratch) median(x []float64, r extent) float64 {
+	var q [1]float64
+	ps := [1]float64{0.5}
+	s.quantilesOf(x, nil, r, ps[:], q[:])
+	return q[0]
+}
+
+func median(x []float64) float64 {
+	var s scratch
+	return s.median(x, extentOf(x, nil))
+}
+
+// histogram is the weight of a channel's values in nb equal buckets
+// from their minimum to their maximum, kept in two lanes (see
+// scratch.lanes).
+type histogram struct {
+	binning
+	hi     float64 // the values' maximum
+	useful bool    // see histogramFor
+	bw     [2][nb]float64
+}
+
+const nb = 1024 // histogram buckets
+
+// binning maps values to histogram buckets. It is a value apart from
+// the histogram so that loops keep it in registers.
+type binning struct{ lo, scale float64 }
+
+// bucket returns the bucket of x, a value within the histogram's range.
+// It never decreases as x grows. (The conversions keep the compiler from
+// checking the bucket against the histogram's bounds: it cannot be
+// negative.)
+func (b binning) bucket(x float64) int { return int(min(uint(int((x-b.lo)*b.scale)), nb-1)) }
+
+// weight returns the weight in bucket b.
+func (h *histogram) weight(b int) float64 { return h.bw[0][b] + h.bw[1][b] }
+
+// histogramFor returns s's histogram, emptied, for n values of extent r,
+// with s.idx ready for their buckets. It is not useful when a few values
+// (sorted instead) or equal ones (which need nothing) do not need it;
+// callers may fill it all the same.
+func (s *scratch) histogramFor(r extent, n int) *histogram {
+	h := &s.hist
+	h.lo, h.hi, h.scale = r.lo, r.hi, nb/(r.hi-r.lo)
+	h.useful = n > 64 && r.lo != r.hi
+	h.bw = [2][nb]float64{}
+	s.idx = grow(s.idx, n)
+	return h
+}
+
+// quantiles stores in dst[k] the quantile ps[k] of the values v of
+// extent r with weights w, nil for 1 each (see the package-level
+// quantiles). h is their histogram, with s.idx the bucket of each value
+// (see histogramFor). With zones, the positions of the values in the
+// buckets that hold a zone edge are left in s.in, among others.
+//
+// Sorting all of v would cost most of the analysis of a long run, so
+// the histogram finds the bucket that holds each quantile, and only
+// those buckets are sorted.
+func (s *scratch) quantiles(v, w []float64, r extent, h *histogram, ps, dst []float64, zones *zoneRule) {
+	if len(ps) > 7 {
+		panic("gait: more than 7 quantiles at once")
 	}
 	if len(v) == 0 {
 		for k := range ps {
@@ -82,103 +333,116 @@ func quantiles(v, w []float64, ps, dst []float64) {
 		}
 		return
 	}
-	lo, hi, total := v[0], v[0], 0.0
-	for i, x := range v {
-		if x < lo {
-			lo = x
-		}
-		if x > hi {
-			hi = x
-		}
-		total += weight(w, i)
-	}
-	if lo == hi {
+	if r.lo == r.hi {
 		for k := range ps {
-			dst[k] = lo
+			dst[k] = r.lo
 		}
 		return
 	}
-	if len(v) <= 64 {
-		in := make([]paired1, len(v))
+	if !h.useful { // a few values: sort them all
+		in := grow(s.sub, len(v))
 		for i, x := range v {
 			in[i] = paired1{x, weight(w, i)}
 		}
-		slices.SortFunc(in, func(a, b paired1) int { return cmp.Compare(a.v, b.v) })
+		sortPairs(in)
 		for k, p := range ps {
-			goal, cum := p*total, 0.0
-			dst[k] = in[len(in)-1].v
-			for _, e := range in {
-				if cum += e.w; cum >= goal {
-					dst[k] = e.v
-					break
-				}
-			}
+			dst[k] = crossing(in, 0, p*r.total)
 		}
+		s.sub = in
 		return
 	}
-	const nb = 1024
-	scale := nb / (hi - lo)
-	idx := make([]uint16, len(v))
-	var bw [nb]float64
-	for i, x := range v {
-		b := min(int((x-lo)*scale), nb-1)
-		idx[i] = uint16(b)
-		bw[b] += weight(w, i)
-	}
 	// The bucket holding each quantile, and the weight below it.
-	type target struct {
-		bucket int
-		below  float64
-		in     []paired1
-	}
-	ts := make([]target, len(ps))
+	var bucket [7]uint16
+	var below [7]float64
+	var mark [nb]bool // bucket holds a quantile or a zone edge
 	for k, p := range ps {
-		goal := p * total
+		goal := p * r.total
 		b, cum := 0, 0.0
-		for ; b < nb-1 && cum+bw[b] < goal; b++ {
-			cum += bw[b]
+		for ; b < nb-1 && cum+h.weight(b) < goal; b++ {
+			cum += h.weight(b)
 		}
-		ts[k] = target{bucket: b, below: cum}
+		bucket[k], below[k] = uint16(b), cum
+		mark[b] = true
 	}
-	var mark [nb]uint8 // bit k set: bucket holds quantile k (up to 8)
-	for k, t := range ts {
-		mark[t.bucket] |= 1 << k
+	if zones != nil {
+		for _, b := range zones.edgeBuckets(h) {
+			mark[b] = true
+		}
 	}
+	// Gather the positions of the values in those buckets: a few per
+	// bucket for fine-grained values, thousands for coarse ones (heart
+	// rate in whole bpm).
+	idx, in := s.idx[:len(v)], s.in[:0]
 	for i, b := range idx {
-		m := mark[b]
-		if m == 0 {
+		if mark[b%nb] { // b < nb: the modulo only spares a bounds check
+			in = append(in, int32(i))
+		}
+	}
+	s.in = in
+	for k, p := range ps {
+		if x, ok := oneValue(v, idx, in, bucket[k]); ok {
+			dst[k] = x // as in a bucket of whole bpm: that value, wherever the goal falls
 			continue
 		}
-		for k := range ts {
-			if m&(1<<k) != 0 {
-				ts[k].in = append(ts[k].in, paired1{v[i], weight(w, i)})
+		sub := s.sub[:0]
+		for _, i := range in {
+			if idx[i] == bucket[k] {
+				sub = append(sub, paired1{v[i], weight(w, int(i))})
 			}
 		}
-	}
-	for k, t := range ts {
-		slices.SortFunc(t.in, func(a, b paired1) int { return cmp.Compare(a.v, b.v) })
-		goal, cum := ps[k]*total, t.below
-		dst[k] = t.in[len(t.in)-1].v // rounding left the goal unreached: the bucket's largest
-		for _, e := range t.in {
-			if cum += e.w; cum >= goal {
-				dst[k] = e.v
-				break
-			}
-		}
+		sortPairs(sub)
+		dst[k] = crossing(sub, below[k], p*r.total)
+		s.sub = sub
 	}
 }
 
+// oneValue reports whether the values at positions in that fall in
+// bucket b are all one value (to the bit), and returns it.
+func oneValue(v []float64, idx []uint16, in []int32, b uint16) (x float64, ok bool) {
+	found := false
+	for _, i := range in {
+		if idx[i] != b {
+			continue
+		}
+		if !found {
+			x, found = v[i], true
+		} else if math.Float64bits(v[i]) != math.Float64bits(x) {
+			return 0, false
+		}
+	}
+	return x, found
+}
+
+// crossing returns the first value of the sorted pairs at which the
+// cumulative weight, starting from cum, reaches goal; the last value if
+// rounding left the goal unreached.
+func crossing(in []paired1, cum, goal float64) float64 {
+	for _, e := range in {
+		if cum += e.w; cum >= goal {
+			return e.v
+		}
+	}
+	return in[len(in)-1].v
+}
+
 type paired1 struct{ v, w float64 }
+
+// sortPairs sorts by value. The values are never NaN.
+func sortPairs(in []paired1) {
+	slices.SortFunc(in, func(a, b paired1) int {
+		switch {
+		case a.v < b.v:
+			return -1
+		case a.v > b.v:
+			return 1
+		}
+		return 0
+	})
+}
 
 func weight(w []float64, i int) float64 {
 	if w == nil {
 		return 1
 	}
 	return w[i]
-}
-
-func median(x []float64) float64 {
-	var q [1]float64
-	quantiles(x, nil, []float64{0.5}, q[:])
-	return q[0]
 }

@@ -1,0 +1,324 @@
+package gait
+
+import (
+	"math"
+	"math/rand/v2"
+	"slices"
+	"testing"
+
+	"gonum.org/v1/gonum/stat"
+)
+
+// The fast paths of Analyze must give the same results, to the bit, as
+// the straightforward computations they replace: gonum's statistics, a
+// per-value zone rule, a map of bins, a direct rolling mean. These tests
+// compare them on random data shaped like FIT columns: quantized values
+// with many ties, NaN gaps, unselected records, and both whole-second and
+// fractional weights.
+
+// fitLike returns n values around mid, quantized to step as FIT's fixed
+// point fields are, about 1 in 20 of them NaN.
+func fitLike(rng *rand.Rand, n int, mid, sd, step float64) []float64 {
+	x := make([]float64, n)
+	for i := range x {
+		x[i] = math.Round((mid+sd*rng.NormFloat64())/step) * step
+		if rng.IntN(20) == 0 {
+			x[i] = math.NaN()
+		}
+	}
+	return x
+}
+
+// randomSel marks most records, leaving out runs of them as stops do.
+func randomSel(rng *rand.Rand, n int) []bool {
+	sel := make([]bool, n)
+	on := true
+	for i := range sel {
+		if rng.IntN(50) == 0 {
+			on = !on
+		}
+		sel[i] = on || rng.IntN(3) == 0
+	}
+	return sel
+}
+
+// randomWeights returns whole seconds, mostly 1, or (whole false) seconds
+// with fractions.
+func randomWeights(rng *rand.Rand, n int, whole bool) []float64 {
+	w := make([]float64, n)
+	for i := range w {
+		w[i] = float64(1 + rng.IntN(3)*rng.IntN(2))
+		if !whole {
+			w[i] += rng.Float64()
+		}
+	}
+	return w
+}
+
+func sameFloat(a, b float64) bool { return a == b || math.IsNaN(a) && math.IsNaN(b) }
+
+func TestSummarizeMatchesGonum(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 8))
+	for trial := range 100 {
+		n := []int{0, 1, 2, 50, 64, 65, 3000}[trial%7]
+		x := fitLike(rng, n, 250, 8, 0.1)
+		sel := randomSel(rng, n)
+		w := randomWeights(rng, n, trial%2 == 0)
+		var s scratch
+		s.wholeWeights = wholeNumbers(w)
+		got, _, _ := s.summarize(x, sel, w, nil)
+
+		var v, vw []float64
+		for i, ok := range sel {
+			if ok && !math.IsNaN(x[i]) {
+				v, vw = append(v, x[i]), append(vw, w[i])
+			}
+		}
+		if got.N != len(v) {
+			t.Fatalf("trial %d: N %d, want %d", trial, got.N, len(v))
+		}
+		if len(v) == 0 {
+			continue
+		}
+		mean, variance := stat.MeanVariance(v, vw)
+		sd := 0.0
+		if len(v) > 1 {
+			sd = math.Sqrt(variance)
+		}
+		sortPaired(v, vw)
+		want := []float64{mean, sd, stat.Quantile(0.5, stat.Empirical, v, vw),
+			stat.Quantile(0.05, stat.Empirical, v, vw), stat.Quantile(0.95, stat.Empirical, v, vw)}
+		for k, g := range []float64{got.Mean, got.SD, got.Median, got.P05, got.P95} {
+			if !sameFloat(g, want[k]) {
+				t.Fatalf("trial %d n %d: statistic %d is %v, gonum %v", trial, n, k, g, want[k])
+			}
+		}
+	}
+}
+
+// With whole-second weights the zone shares come from the histogram; they
+// must equal the shares added value by value, whatever the edges: on
+// values, outside the data, NaN, out of order.
+func TestZoneSharesFromHistogram(t *testing.T) {
+	rng := rand.New(rand.NewPCG(9, 10))
+	p := DefaultParams()
+	odd := DefaultParams()
+	odd.BalanceGreenMaxPct, odd.BalanceOrangeMaxPct = 0.001, 0.003 // 100 − edge rounds: not exact as a test
+	rules := map[string]*zoneRule{
+		"gct":        upperZones(p.GCTZones),
+		"unordered":  upperZones([]Band{{"a", 252}, {"b", 240}, {"c", math.NaN()}, {"d", 250}, {"e", 0}}),
+		"outside":    upperZones([]Band{{"a", -5}, {"b", 1e9}, {"c", 0}}),
+		"cadence":    cadenceZones([]Band{{"a", 252.5}, {"b", 250}, {"c", 247.3}}),
+		"balance":    balanceZones(p),
+		"balanceodd": balanceZones(odd),
+	}
+	for name, rule := range rules {
+		for trial := range 20 {
+			n := []int{10, 65, 500, 5000}[trial%4]
+			mid, sd, step := 250.0, 8.0, 0.1
+			if name[:3] == "bal" {
+				mid, sd, step = 50.3, 0.4, 0.01
+			}
+			x := fitLike(rng, n, mid, sd, step)
+			sel := randomSel(rng, n)
+			w := randomWeights(rng, n, true)
+			var s scratch
+			s.wholeWeights = true
+			_, got, total := s.summarize(x, sel, w, rule)
+
+			want := make([]float64, rule.n)
+			wantTotal := 0.0
+			for i, ok := range sel {
+				if ok && !math.IsNaN(x[i]) {
+					if z := rule.of(x[i]); z >= 0 {
+						want[z] += w[i]
+					}
+					wantTotal += w[i]
+				}
+			}
+			if got == nil && wantTotal == 0 {
+				continue
+			}
+			if !slices.Equal(got, want) || total != wantTotal {
+				t.Fatalf("%s trial %d n %d: shares %v total %v, want %v %v", name, trial, n, got, total, want, wantTotal)
+			}
+		}
+	}
+	if !balanceZones(p).exact || balanceZones(odd).exact {
+		t.Error("balance zones: the default edges are exact as tests, 0.001/0.003 are not")
+	}
+}
+
+func TestCadenceFitMatchesGonum(t *testing.T) {
+	rng := rand.New(rand.NewPCG(11, 12))
+	for trial := range 50 {
+		n := []int{0, 1, 2, 3, 100, 4000}[trial%6]
+		speed := fitLike(rng, n, 3, 0.3, 0.001)
+		cad := fitLike(rng, n, 170, 3, 1.0/64)
+		sel := randomSel(rng, n)
+		w := randomWeights(rng, n, trial%2 == 0)
+		var s scratch
+		got := s.cadenceOnSpeed(speed, cad, sel, w)
+
+		var sp, cd, ww []float64
+		for i, ok := range sel {
+			if ok && !math.IsNaN(speed[i]) && !math.IsNaN(cad[i]) {
+				sp, cd, ww = append(sp, speed[i]), append(cd, cad[i]), append(ww, w[i])
+			}
+		}
+		ok := len(sp) >= 2 && stat.Variance(sp, ww) > 0
+		if got.ok != ok {
+			t.Fatalf("trial %d: fit %v, gonum %v", trial, got.ok, ok)
+		}
+		if !ok {
+			continue
+		}
+		alpha, beta := stat.LinearRegression(sp, cd, ww, false)
+		if got.intercept != alpha || got.slope != beta || got.medianSpeed != median(sp) {
+			t.Fatalf("trial %d: %v %v %v, gonum %v %v %v", trial, got.intercept, got.slope, got.medianSpeed, alpha, beta, median(sp))
+		}
+	}
+}
+
+// directRollingMean is the rolling mean as first written: one pass per
+// channel, the window found record by record.
+func directRollingMean(t, x []float64, sel []bool, window float64) []float64 {
+	n := len(x)
+	out := make([]float64, n)
+	half := window / 2
+	minN := int(math.Max(2, window/4))
+	lo, hi := 0, 0
+	sum, cnt := 0.0, 0
+	ok := func(i int) bool { return sel[i] && !math.IsNaN(x[i]) }
+	for i := range out {
+		out[i] = math.NaN()
+		for hi < n && t[hi] <= t[i]+half {
+			if ok(hi) {
+				sum += x[hi]
+				cnt++
+			}
+			hi++
+		}
+		for lo < hi && t[lo] < t[i]-half {
+			if ok(lo) {
+				sum -= x[lo]
+				cnt--
+			}
+			lo++
+		}
+		if sel[i] && cnt >= minN {
+			out[i] = sum / float64(cnt)
+		}
+	}
+	return out
+}
+
+func TestRollingMeanMatchesDirect(t *testing.T) {
+	rng := rand.New(rand.NewPCG(13, 14))
+	for trial := range 40 {
+		n := []int{0, 1, 5, 300, 3000}[trial%5]
+		times := make([]float64, n)
+		tt := 0.0
+		for i := range times {
+			times[i] = tt
+			switch rng.IntN(30) {
+			case 0:
+				tt += float64(rng.IntN(40)) // a gap
+			case 1:
+				// the same second twice
+			default:
+				tt += 1 + float64(rng.IntN(2))*rng.Float64()
+			}
+		}
+		x := fitLike(rng, n, 250, 8, 0.1)
+		sel := randomSel(rng, n)
+		window := []float64{30, 7, 1, 0}[trial%4]
+		want := directRollingMean(times, x, sel, window)
+		mean, vals := make([]float64, n), make([]float64, n)
+		var s scratch
+		r := rollingMean(mean, vals, x, sel, s.windowsOf(times, window), int(max(2, window/4)))
+		var wantVals []float64
+		for i := range want {
+			if !sameFloat(mean[i], want[i]) {
+				t.Fatalf("trial %d n %d window %v: record %d mean %v, want %v", trial, n, window, i, mean[i], want[i])
+			}
+			if !math.IsNaN(want[i]) {
+				wantVals = append(wantVals, want[i])
+			}
+		}
+		if !slices.Equal(r.vals, wantVals) || (len(wantVals) > 0 && r.extent != extentOf(wantVals, nil)) {
+			t.Fatalf("trial %d: %d means kept, want %d", trial, len(r.vals), len(wantVals))
+		}
+	}
+}
+
+func TestBinIDsTableMatchesMap(t *testing.T) {
+	rng := rand.New(rand.NewPCG(15, 16))
+	p := DefaultParams().Drift
+	for trial := range 30 {
+		n := 1 + rng.IntN(2000)
+		speed := fitLike(rng, n, 3, 1, 0.001)
+		grade := fitLike(rng, n, 0, 5, 0.01)
+		if trial%3 == 0 {
+			speed[rng.IntN(n)] = -7 // below zero: negative bins
+		}
+		var s scratch
+		got, gotN := s.binIDs(speed, grade, p)
+		want, wantN := binIDsByMap(speed, grade, p)
+		if gotN != wantN || !slices.Equal(got, want) {
+			t.Fatalf("trial %d: %d bins, map %d", trial, gotN, wantN)
+		}
+	}
+	// Wild values leave the table for the map.
+	var s scratch
+	ids, n := s.binIDs([]float64{1e12, 1, math.NaN()}, []float64{0, math.Inf(1), 1}, p)
+	if want, wantN := binIDsByMap([]float64{1e12, 1, math.NaN()}, []float64{0, math.Inf(1), 1}, p); n != wantN || !slices.Equal(ids, want) {
+		t.Errorf("wild bins %v, map %v", ids, want)
+	}
+}
+
+func TestTrimpMatchesMap(t *testing.T) {
+	rng := rand.New(rand.NewPCG(17, 18))
+	p := DefaultParams().Effort
+	for trial := range 20 {
+		n := 1 + rng.IntN(5000)
+		hr := make([]float64, n)
+		h := 140.0
+		for i := range hr {
+			if rng.IntN(5) == 0 {
+				h = max(40, min(200, h+float64(rng.IntN(5)-2)))
+			}
+			hr[i] = h
+			if rng.IntN(30) == 0 {
+				hr[i] = math.NaN()
+			}
+		}
+		sel := randomSel(rng, n)
+		w := randomWeights(rng, n, trial%2 == 0)
+		got, _, _ := trimp(hr, sel, w, p)
+		want := trimpByMap(hr, sel, w, 0.64, 1.92, p)
+		if !sameFloat(got, want) && !(math.IsNaN(got) && want == 0) {
+			t.Fatalf("trial %d: TRIMP %v, by map %v", trial, got, want)
+		}
+	}
+}
+
+// A power-of-two bin width multiplies by its inverse; the bins must be
+// those of the division.
+func TestBinnerMatchesDivision(t *testing.T) {
+	rng := rand.New(rand.NewPCG(19, 20))
+	for _, width := range []float64{0.25, 2, 1, 0.1, 3, 1.0 / 1024, math.Ldexp(1, 1023), math.Ldexp(1, -1074), 0, -0.5} {
+		b := binnerOf(width)
+		for range 2000 {
+			x := rng.NormFloat64() * math.Pow(10, float64(rng.IntN(20)-10))
+			if got, want := b.of(x), binOf(x, width); got != want {
+				t.Fatalf("width %v x %v: bin %d, division %d", width, x, got, want)
+			}
+		}
+		for _, x := range []float64{math.NaN(), math.Inf(1), math.Inf(-1), 0, math.Copysign(0, -1), math.MaxFloat64, math.SmallestNonzeroFloat64} {
+			if got, want := b.of(x), binOf(x, width); got != want {
+				t.Fatalf("width %v x %v: bin %d, division %d", width, x, got, want)
+			}
+		}
+	}
+}
