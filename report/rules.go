@@ -110,11 +110,15 @@ type Options struct {
 	BaselineDays  int     // the runner's own baseline: runs of the previous 28 days
 	RestDays      int     // "rest does not fix it": symptoms after this many days of reduced load (7)
 	RestFraction  float64 // reduced load: daily distance under this share of the previous 28 days' mean (0.5)
+	// BalanceGreenMaxPct is Garmin's green balance edge, the same setting
+	// the gait analysis uses (gait.Params.BalanceGreenMaxPct).
+	BalanceGreenMaxPct float64
 }
 
 // DefaultOptions are the windows of configs/default.yaml.
 func DefaultOptions() Options {
-	return Options{RecentDays: 14, SymptomWindow: 72, BaselineDays: 28, RestDays: 7, RestFraction: 0.5}
+	return Options{RecentDays: 14, SymptomWindow: 72, BaselineDays: 28, RestDays: 7, RestFraction: 0.5,
+		BalanceGreenMaxPct: gait.DefaultParams().BalanceGreenMaxPct}
 }
 
 // Assessment is the result: the flags, most urgent first, and the load

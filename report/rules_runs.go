@@ -93,7 +93,7 @@ func (e *evaluator) form() {
 		bal := m.Balance
 		if bal.Measurable {
 			off := math.Abs(bal.LeftPct.Mean - 50)
-			green := e.h.greenMax() - 50
+			green := e.o.BalanceGreenMaxPct - 50
 			k := e.rules["form.asymmetry"].Threshold
 			if off > green && !math.IsNaN(bal.StepVariabilityPct) && off > k*bal.StepVariabilityPct {
 				side := "left"
@@ -128,9 +128,6 @@ func (e *evaluator) form() {
 		}
 	}
 }
-
-// greenMax is Garmin's green balance edge.
-func (h History) greenMax() float64 { return gait.DefaultParams().BalanceGreenMaxPct }
 
 func bandShare(b []gait.BandShare, name string) float64 {
 	for _, s := range b {
