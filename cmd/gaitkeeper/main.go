@@ -6,6 +6,7 @@ import (
 	"context"
 	"os"
 	"os/signal"
+	_ "time/tzdata" // symptoms.timezone works on machines without a zoneinfo database
 )
 
 func main() {

@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/spf13/viper"
 
@@ -91,6 +92,19 @@ type Config struct {
 		ATLDays            float64 `mapstructure:"atl_days"`
 		MinHistoryDays     int     `mapstructure:"min_history_days"`
 	} `mapstructure:"load"`
+	Store struct {
+		Root string `mapstructure:"root"`
+	} `mapstructure:"store"`
+	Symptoms struct {
+		Timezone string `mapstructure:"timezone"`
+	} `mapstructure:"symptoms"`
+	Report struct {
+		RecentDays     int     `mapstructure:"recent_days"`
+		SymptomWindowH float64 `mapstructure:"symptom_window_h"`
+		BaselineDays   int     `mapstructure:"baseline_days"`
+		RestDays       int     `mapstructure:"rest_days"`
+		RestFraction   float64 `mapstructure:"rest_fraction"`
+	} `mapstructure:"report"`
 	// Rules by group (overuse, form, nerve, red) and name: the rule id
 	// is "group.name".
 	Rules map[string]map[string]struct {
@@ -167,6 +181,11 @@ func (c Config) Validate() error {
 	}
 	check(c.Athlete.HRMaxBPM > c.Athlete.HRRestBPM && c.Athlete.HRRestBPM > 0, "athlete.hr_max_bpm", "must exceed athlete.hr_rest_bpm, which must be positive")
 	check(c.Athlete.Sex == "male" || c.Athlete.Sex == "female", "athlete.sex", fmt.Sprintf("%q: want male or female", c.Athlete.Sex))
+	_, tzErr := time.LoadLocation(c.Symptoms.Timezone)
+	check(tzErr == nil, "symptoms.timezone", fmt.Sprintf("%q: not an IANA time zone", c.Symptoms.Timezone))
+	check(c.Report.RecentDays > 0 && c.Report.BaselineDays > 0 && c.Report.RestDays > 0, "report", "recent_days, baseline_days and rest_days must be positive")
+	check(c.Report.SymptomWindowH > 0, "report.symptom_window_h", "must be positive")
+	check(c.Report.RestFraction > 0 && c.Report.RestFraction < 1, "report.rest_fraction", "must be between 0 and 1")
 	check(c.Moving.MaxRecordGapS > 0, "moving.max_record_gap_s", "must be positive")
 	check(len(c.Cadence.Bands) > 0, "cadence.bands", "must list at least one band")
 	for i := 1; i < len(c.Cadence.Bands); i++ {
@@ -264,6 +283,27 @@ func (c Config) Gait() gait.Params {
 		Effort: gait.EffortParams{HRRestBPM: c.Athlete.HRRestBPM, HRMaxBPM: c.Athlete.HRMaxBPM,
 			Sex: c.Athlete.Sex, ElevationHysteresisM: c.Effort.ElevationHysteresisM},
 	}
+}
+
+// ReportOptions returns the report's windows.
+func (c Config) ReportOptions() report.Options {
+	return report.Options{
+		RecentDays:         c.Report.RecentDays,
+		SymptomWindow:      c.Report.SymptomWindowH,
+		BaselineDays:       c.Report.BaselineDays,
+		RestDays:           c.Report.RestDays,
+		RestFraction:       c.Report.RestFraction,
+		BalanceGreenMaxPct: c.Balance.GreenMaxPct,
+	}
+}
+
+// Location returns the time zone of symptom times without an offset.
+func (c Config) Location() (*time.Location, error) {
+	loc, err := time.LoadLocation(c.Symptoms.Timezone)
+	if err != nil {
+		return nil, fmt.Errorf("config: symptoms.timezone: %w", err)
+	}
+	return loc, nil
 }
 
 // ReportRules returns the report's rules, by id.

@@ -38,6 +38,9 @@ func TestDefaultsMatchGait(t *testing.T) {
 			t.Errorf("yaml has %d rules, report.DefaultRules %d", len(got), len(want))
 		}
 	}
+	if got, want := c.ReportOptions(), report.DefaultOptions(); got != want {
+		t.Errorf("configs/default.yaml gives\n%+v\nreport.DefaultOptions is\n%+v", got, want)
+	}
 	if got, want := c.LoadParams(), gait.DefaultLoadParams(); got != want {
 		t.Errorf("configs/default.yaml gives\n%+v\ngait.DefaultLoadParams is\n%+v", got, want)
 	}
