@@ -70,8 +70,10 @@ type speedFit struct {
 // and the covariance (covarianceMeans, gonum's corrected two-pass
 // algorithm) together.
 func (s *scratch) cadenceOnSpeed(x, y []float64, sel []bool, weights []float64) speedFit {
-	s.roll, s.v, s.w = grow(s.roll, len(x)), grow(s.v, len(x)), grow(s.w, len(x))
-	px, py, pw := s.roll, s.v, s.w
+	// Both passes read the columns in place, skipping the records left
+	// out, as summarize does.
+	m := len(sel)
+	x, y, weights = x[:m], y[:m], weights[:m] // one length: no bounds checks below
 	n := 0
 	lo, hi := math.Inf(1), math.Inf(-1)
 	var sumX, sumY, sumW float64
@@ -81,7 +83,6 @@ func (s *scratch) cadenceOnSpeed(x, y []float64, sel []bool, weights []float64) 
 			continue
 		}
 		wi := weights[i]
-		px[n], py[n], pw[n] = xi, yi, wi
 		n++
 		if xi < lo {
 			lo = xi
@@ -96,17 +97,23 @@ func (s *scratch) cadenceOnSpeed(x, y []float64, sel []bool, weights []float64) 
 	if n < 2 {
 		return speedFit{}
 	}
-	px, py, pw = px[:n], py[:n], pw[:n]
 	xu, yu := sumX/sumW, sumY/sumW
 	// The second pass also counts the speeds into the histogram for
-	// their median.
+	// their median, with the bucket nb at the records left out (see
+	// quantiles).
 	r := extent{lo, hi, float64(n)}
 	h := s.histogramFor(r, n)
-	bin, bw, idx := h.binning, &h.bw, s.idx[:n]
+	s.idx = grow(s.idx, m)
+	bin, bw, idx := h.binning, &h.bw, s.idx[:m]
 	var ss, comp, sw1 float64         // MeanVariance of x
 	var cs, xcomp, ycomp, sw2 float64 // covarianceMeans of x and y
-	for i, xv := range px {
-		w := pw[i]
+	for i, ok := range sel {
+		xv, yv := x[i], y[i]
+		if !ok || math.IsNaN(xv) || math.IsNaN(yv) {
+			idx[i] = nb
+			continue
+		}
+		w := weights[i]
 		d := xv - xu
 		wd := w * d
 		ss += wd * d
@@ -114,7 +121,7 @@ func (s *scratch) cadenceOnSpeed(x, y []float64, sel []bool, weights []float64) 
 		sw1 += w
 
 		wxd := w * (xv - xu)
-		yd := (py[i] - yu)
+		yd := (yv - yu)
 		cs += wxd * yd
 		xcomp += wxd
 		ycomp += w * yd
@@ -134,7 +141,17 @@ func (s *scratch) cadenceOnSpeed(x, y []float64, sel []bool, weights []float64) 
 	f.intercept = yu - f.slope*xu
 	var q [1]float64
 	ps := [1]float64{0.5}
-	s.quantiles(px, nil, r, h, ps[:], q[:], nil)
+	speeds := x
+	if !h.useful { // a few speeds, which quantiles sorts: copy them out
+		s.roll = grow(s.roll, n)
+		speeds = s.roll[:0]
+		for i, b := range idx {
+			if b != nb {
+				speeds = append(speeds, x[i])
+			}
+		}
+	}
+	s.quantiles(speeds, nil, r, h, ps[:], q[:], nil)
 	f.medianSpeed = q[0]
 	return f
 }

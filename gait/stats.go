@@ -98,10 +98,9 @@ func (s *scratch) summarize(x []float64, sel []bool, weights []float64, zones *z
 	if len(x) != len(sel) || len(x) != len(weights) {
 		panic("gait: slice length mismatch")
 	}
-	p := s.pick(x, sel, weights)
-	v, w := p.v, p.w
-	sum.N = len(v)
-	if len(v) == 0 {
+	p := s.reduce(x, sel, weights)
+	sum.N = p.n
+	if p.n == 0 {
 		nan := math.NaN()
 		sum.Mean, sum.SD, sum.CVPct, sum.Median, sum.P05, sum.P95 = nan, nan, nan, nan, nan, nan
 		return sum, nil, 0
@@ -112,11 +111,24 @@ func (s *scratch) summarize(x []float64, sel []bool, weights []float64, zones *z
 	// 1983, eq. 1.7) with the weights as frequencies; with seconds as
 	// weights that is variance per second. The second pass also fills
 	// the histogram for the quantiles.
+	//
+	// The passes read the columns in place, skipping the records left
+	// out, rather than copy out the values first: the histogram's
+	// buckets are kept per record, the bucket nb marking a record left
+	// out (see quantiles). Only when the histogram is of no use (a few
+	// values, or all one) are the values copied out.
 	mean := p.sumV / p.sumW
-	h := s.histogramFor(p.extent, len(v))
-	ss, comp, sumW := s.spread(v, w, mean, h)
+	h := s.histogramFor(p.extent, p.n)
+	v, w := x, weights
+	var ss, comp, sumW float64
+	if h.useful {
+		ss, comp, sumW = s.spreadIn(x, sel, weights, mean, h)
+	} else {
+		v, w = s.pick(x, sel, weights, p.n)
+		ss, comp, sumW = s.spread(v, w, mean, h)
+	}
 	sum.Mean = mean
-	if len(v) > 1 {
+	if p.n > 1 {
 		sum.SD = math.Sqrt((ss - comp*comp/sumW) / (sumW - 1))
 	}
 	if sum.Mean != 0 {
@@ -135,7 +147,11 @@ func (s *scratch) summarize(x []float64, sel []bool, weights []float64, zones *z
 	if !h.useful || !s.wholeWeights || !zones.exact {
 		// One by one, in record order: the only order that gives the
 		// same sums for any weights.
+		idx := s.idx[:len(v)]
 		for i, x := range v {
+			if idx[i] == nb {
+				continue // left out
+			}
 			if z := zones.of(x); z >= 0 {
 				shares[z] += w[i]
 			}
@@ -153,23 +169,21 @@ func (s *scratch) summarize(x []float64, sel []bool, weights []float64, zones *z
 // extent is the range and total weight of a set of values.
 type extent struct{ lo, hi, total float64 }
 
-// picked is what pick keeps of a channel.
-type picked struct {
-	v, w []float64 // values and weights, in record order
+// reduced is the first pass of a summary over the selected, non-NaN
+// values of a channel.
+type reduced struct {
+	n int // how many
 	extent
 	sumV, sumW float64 // Σ w·v and Σ w, added in order as stat.Mean does
 }
 
-// pick returns the selected, non-NaN values of x and their weights (in
-// s.v and s.w) with their extent and weighted sum: the first pass of a
-// summary, which the quantiles then need not repeat.
-func (s *scratch) pick(x []float64, sel []bool, weights []float64) picked {
+// reduce returns the count, extent and weighted sum of the selected,
+// non-NaN values of x.
+func (s *scratch) reduce(x []float64, sel []bool, weights []float64) reduced {
 	n := len(sel)
 	x, weights = x[:n], weights[:n] // one length: no bounds checks below
-	s.v, s.w = grow(s.v, n), grow(s.w, n)
-	v, w := s.v[:n], s.w[:n]
 	k := 0
-	// Locals, not picked's fields, so the sums stay in registers.
+	// Locals, not reduced's fields, so the sums stay in registers.
 	lo, hi := math.Inf(1), math.Inf(-1)
 	var sumV, sumW float64
 	for i, ok := range sel {
@@ -178,7 +192,6 @@ func (s *scratch) pick(x []float64, sel []bool, weights []float64) picked {
 			continue
 		}
 		wi := weights[i]
-		v[k], w[k] = xi, wi
 		k++
 		if xi < lo {
 			lo = xi
@@ -189,7 +202,49 @@ func (s *scratch) pick(x []float64, sel []bool, weights []float64) picked {
 		sumV += wi * xi
 		sumW += wi
 	}
-	return picked{v: v[:k], w: w[:k], extent: extent{lo, hi, sumW}, sumV: sumV, sumW: sumW}
+	return reduced{n: k, extent: extent{lo, hi, sumW}, sumV: sumV, sumW: sumW}
+}
+
+// pick copies the n selected, non-NaN values of x and their weights to
+// s.v and s.w, in record order.
+func (s *scratch) pick(x []float64, sel []bool, weights []float64, n int) (v, w []float64) {
+	s.v, s.w = grow(s.v, n), grow(s.w, n)
+	v, w = s.v[:n], s.w[:n]
+	k := 0
+	for i, ok := range sel {
+		if xi := x[i]; ok && !math.IsNaN(xi) {
+			v[k], w[k] = xi, weights[i]
+			k++
+		}
+	}
+	return v, w
+}
+
+// spreadIn is spread over the selected, non-NaN values of x, read in
+// place: it fills s.idx with the bucket of every record, nb for those
+// left out.
+func (s *scratch) spreadIn(x []float64, sel []bool, weights []float64, mean float64, h *histogram) (ss, comp, sumW float64) {
+	n := len(sel)
+	s.idx = grow(s.idx, n)
+	x, weights, idx := x[:n], weights[:n], s.idx[:n]
+	bin, bw, lane := h.binning, &h.bw, s.lanes()
+	for i, ok := range sel {
+		xi := x[i]
+		if !ok || math.IsNaN(xi) {
+			idx[i] = nb
+			continue
+		}
+		wi := weights[i]
+		d := xi - mean
+		wd := wi * d
+		ss += wd * d
+		comp += wd
+		sumW += wi
+		b := bin.bucket(xi)
+		idx[i] = uint16(b)
+		bw[i&lane][b] += wi
+	}
+	return ss, comp, sumW
 }
 
 // spread returns the sums of stat.MeanVariance's second pass over values
@@ -317,8 +372,10 @@ func (s *scratch) histogramFor(r extent, n int) *histogram {
 // quantiles stores in dst[k] the quantile ps[k] of the values v of
 // extent r with weights w, nil for 1 each (see the package-level
 // quantiles). h is their histogram, with s.idx the bucket of each value
-// (see histogramFor). With zones, the positions of the values in the
-// buckets that hold a zone edge are left in s.in, among others.
+// (see histogramFor). v and w may also be columns read in place, when h
+// is useful and s.idx holds nb at the records left out (see spreadIn).
+// With zones, the positions of the values in the buckets that hold a
+// zone edge are left in s.in, among others.
 //
 // Sorting all of v would cost most of the analysis of a long run, so
 // the histogram finds the bucket that holds each quantile, and only
@@ -354,7 +411,7 @@ func (s *scratch) quantiles(v, w []float64, r extent, h *histogram, ps, dst []fl
 	// The bucket holding each quantile, and the weight below it.
 	var bucket [7]uint16
 	var below [7]float64
-	var mark [nb]bool // bucket holds a quantile or a zone edge
+	var mark [2 * nb]bool // bucket holds a quantile or a zone edge; nb: a record left out, never
 	for k, p := range ps {
 		goal := p * r.total
 		b, cum := 0, 0.0
@@ -374,7 +431,7 @@ func (s *scratch) quantiles(v, w []float64, r extent, h *histogram, ps, dst []fl
 	// rate in whole bpm).
 	idx, in := s.idx[:len(v)], s.in[:0]
 	for i, b := range idx {
-		if mark[b%nb] { // b < nb: the modulo only spares a bounds check
+		if mark[b%(2*nb)] { // b ≤ nb: the modulo only spares a bounds check
 			in = append(in, int32(i))
 		}
 	}
