@@ -60,6 +60,7 @@ func newRootCommand(g *globalOptions) *cobra.Command {
 	root.PersistentFlags().StringVar(&g.configFile, "config", "", "configuration file (default $XDG_CONFIG_HOME/gaitkeeper/config.yaml when it exists)")
 	root.AddCommand(newInspectCommand(g), newAnalyzeCommand(g))
 	root.AddCommand(newCheckCommand(g))
+	root.AddCommand(newLogCommand(g))
 	return root
 }
 
