@@ -7,6 +7,7 @@ Usage:
 	gaitkeeper inspect [--format text|json] [--samples csv] [--strict] FILE...
 	gaitkeeper analyze [--format text|json] [--strict] FILE...
 	gaitkeeper check [--athlete NAME] [--store DIR] [--symptoms FILE] [--format text|json] FILE.fit
+	gaitkeeper history --athlete NAME [--store DIR] [--format text|json|csv] [--by run|week]
 	gaitkeeper log --athlete NAME [--store DIR] [--date WHEN] [--side SIDE] --location WHERE
 		--sensation WHAT[,WHAT] --severity 0-10 [--timing WHEN[,WHEN]] [--duration D] [--shoes TEXT] [--notes TEXT]
 

@@ -61,6 +61,7 @@ func newRootCommand(g *globalOptions) *cobra.Command {
 	root.AddCommand(newInspectCommand(g), newAnalyzeCommand(g))
 	root.AddCommand(newCheckCommand(g))
 	root.AddCommand(newLogCommand(g))
+	root.AddCommand(newHistoryCommand(g))
 	return root
 }
 
