@@ -134,8 +134,11 @@ type Assessment struct {
 
 // Baseline is the runner's own reference for one run.
 type Baseline struct {
-	Runs                      int
-	CadenceMedian, CadenceMAD float64 // cadence at median speed, spm
+	Runs int
+	// CadenceMedian and CadenceMAD are over the earlier runs' cadence
+	// predicted at this run's median speed (their cadence–speed lines),
+	// spm: the cadence the runner usually has at today's speed.
+	CadenceMedian, CadenceMAD float64
 	BalanceMedian, BalanceMAD float64 // |b − 50|, points
 }
 

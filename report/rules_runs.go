@@ -86,8 +86,9 @@ func (e *evaluator) form() {
 		}
 		k := e.rules["form.cadence_below_own"].Threshold
 		if c := m.Cadence.AtMedianSpeedSPM; b.Runs >= 3 && !math.IsNaN(c) && c < b.CadenceMedian-math.Max(k*b.CadenceMAD, 2) {
-			e.add(KindForm, "form.cadence_below_own", r.Local, fmt.Sprintf("cadence at matched speed %.1f spm, below your own %.1f ± %.1f (median ± MAD of %d runs)",
-				c, b.CadenceMedian, b.CadenceMAD, b.Runs), Object{{"run", r.File}, {"cadence_at_median_speed_spm", Num(c)}, {"own_median_spm", Num(b.CadenceMedian)},
+			e.add(KindForm, "form.cadence_below_own", r.Local, fmt.Sprintf("cadence %.1f spm at %.2f m/s, below your own %.1f ± %.1f at that speed (median ± MAD of %d runs)",
+				c, m.Cadence.MedianSpeedMPS, b.CadenceMedian, b.CadenceMAD, b.Runs), Object{{"run", r.File}, {"cadence_at_median_speed_spm", Num(c)},
+				{"median_speed_mps", Num(m.Cadence.MedianSpeedMPS)}, {"own_median_spm", Num(b.CadenceMedian)},
 				{"own_mad_spm", Num(b.CadenceMAD)}, {"threshold_mads", Num(k)}, {"baseline_runs", b.Runs}})
 		}
 		bal := m.Balance
@@ -140,14 +141,25 @@ func bandShare(b []gait.BandShare, name string) float64 {
 
 // baseline is the runner's own median and MAD of cadence at matched speed
 // and of |balance − 50| over the BaselineDays before run i.
+//
+// Cadence rises with speed (domain.md A2 C4, C6), so run i's cadence at
+// its median speed is compared with what each earlier run's own
+// cadence–speed line predicts at that same speed, not with the cadence
+// the earlier runs had at their own median speeds: a slower easy day is
+// not a drop in cadence. The median over runs keeps one run's poorly
+// determined slope from moving the baseline, and the further run i's
+// speed is from the usual, the more the predictions spread and the wider
+// the MAD the threshold allows.
 func (e *evaluator) baseline(i int) Baseline {
 	r := e.h.Runs[i]
+	speed := r.Metrics.Cadence.MedianSpeedMPS
 	var cad, bal []float64
 	for _, p := range e.h.Runs[:i] {
 		if r.Local.Sub(p.Local) > time.Duration(e.o.BaselineDays)*24*time.Hour || !p.Metrics.Analyzed {
 			continue
 		}
-		if c := p.Metrics.Cadence.AtMedianSpeedSPM; !math.IsNaN(c) {
+		pc := p.Metrics.Cadence
+		if c := pc.InterceptSPM + pc.SlopeSPMPerMPS*speed; !math.IsNaN(c) && !math.IsInf(c, 0) && pc.MedianSpeedMPS > 0 {
 			cad = append(cad, c)
 		}
 		if p.Metrics.Balance.Measurable {

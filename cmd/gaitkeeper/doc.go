@@ -5,11 +5,18 @@ cadence, ground-contact balance and the other running-dynamics channels.
 Usage:
 
 	gaitkeeper inspect [--format text|json] [--samples csv] [--strict] FILE...
+	gaitkeeper analyze [--format text|json] [--strict] FILE...
+	gaitkeeper check [--athlete NAME] [--store DIR] [--symptoms FILE] [--format text|json] FILE.fit
+	gaitkeeper history --athlete NAME [--store DIR] [--format text|json|csv] [--by run|week]
+	gaitkeeper log --athlete NAME [--store DIR] [--date WHEN] [--side SIDE] --location WHERE
+		--sensation WHAT[,WHAT] --severity 0-10 [--timing WHEN[,WHEN]] [--duration D] [--shoes TEXT] [--notes TEXT]
 
 EXIT STATUS
 
-	0  every file was read (warnings allowed)
+	0  every file was read (warnings allowed); check: nothing flagged
 	1  at least one file could not be read
 	2  usage error
+	3  check: risk flags raised
+	4  check: a red flag, or a flag that says to see a clinician
 */
 package main

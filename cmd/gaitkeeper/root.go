@@ -17,6 +17,8 @@ const (
 	exitOK     = 0
 	exitFailed = 1 // some input could not be read
 	exitUsage  = 2
+	exitRisk   = 3 // check raised risk flags
+	exitRefer  = 4 // check raised a red flag or a flag that says to see a clinician
 )
 
 // errSomeFailed reports that at least one input failed; the failures have
@@ -27,6 +29,12 @@ var errSomeFailed = errors.New("some files could not be read")
 type usageError struct{ msg string }
 
 func (e usageError) Error() string { return e.msg }
+
+// flaggedError reports that check raised flags; the flags have already
+// been printed. verdict is report.Verdict's "risk" or "refer".
+type flaggedError struct{ verdict string }
+
+func (e flaggedError) Error() string { return "flags raised: " + e.verdict }
 
 type globalOptions struct {
 	stdout, stderr io.Writer
@@ -51,6 +59,9 @@ func newRootCommand(g *globalOptions) *cobra.Command {
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err.Error()} })
 	root.PersistentFlags().StringVar(&g.configFile, "config", "", "configuration file (default $XDG_CONFIG_HOME/gaitkeeper/config.yaml when it exists)")
 	root.AddCommand(newInspectCommand(g), newAnalyzeCommand(g))
+	root.AddCommand(newCheckCommand(g))
+	root.AddCommand(newLogCommand(g))
+	root.AddCommand(newHistoryCommand(g))
 	return root
 }
 
@@ -62,9 +73,15 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	root.SetArgs(args)
 	err := root.ExecuteContext(ctx)
 	var ue usageError
+	var fe flaggedError
 	switch {
 	case err == nil:
 		return exitOK
+	case errors.As(err, &fe):
+		if fe.verdict == "refer" {
+			return exitRefer
+		}
+		return exitRisk
 	case errors.Is(err, errSomeFailed):
 		return exitFailed
 	case errors.As(err, &ue) || isCobraUsage(err):

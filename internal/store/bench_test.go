@@ -6,6 +6,8 @@ import (
 	"encoding/binary"
 	"fmt"
 	"math"
+	"os"
+	"path/filepath"
 	"testing"
 	"time"
 
@@ -105,12 +107,29 @@ func BenchmarkActivities(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
-	b.ReportAllocs()
-	for b.Loop() {
-		rows, err := s.Activities(context.Background(), "bench")
-		if err != nil || len(rows) != n {
-			b.Fatalf("%d rows, %v", len(rows), err)
+	// cold reads every file (no row cache, as after an ingest); warm
+	// finds every row in the row cache (rowcache.go).
+	for _, cold := range []bool{true, false} {
+		name := "cache=warm"
+		if cold {
+			name = "cache=cold"
 		}
+		b.Run(name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if cold {
+					b.StopTimer()
+					if err := os.RemoveAll(filepath.Join(s.root, dirCache)); err != nil {
+						b.Fatal(err)
+					}
+					b.StartTimer()
+				}
+				rows, err := s.Activities(context.Background(), "bench")
+				if err != nil || len(rows) != n {
+					b.Fatalf("%d rows, %v", len(rows), err)
+				}
+			}
+			b.ReportMetric(float64(b.Elapsed().Microseconds())/float64(b.N*n), "µs/activity")
+		})
 	}
-	b.ReportMetric(float64(b.Elapsed().Microseconds())/float64(b.N*n), "µs/activity")
 }

@@ -6,6 +6,7 @@
 //	ROOT/samples/athlete=<name>/year=<yyyy>/<id>.parquet     one row per FIT record: the columns of ingest.Activity
 //	ROOT/manifest/athlete=<name>.jsonl                       one line per source file read, keyed by SHA-256
 //	ROOT/symptoms/athlete=<name>.csv                         the symptom diary (not written by this package yet)
+//	ROOT/cache/athlete=<name>.gob                            rows Activities already read (derived; safe to delete)
 //
 // SCHEMA.md beside this file lists every column, its type and unit.
 //

@@ -111,7 +111,7 @@ func (s *Store) ensureDir(dir string) error {
 // folders and returns how many it removed.
 func removeTemps(root string) (int, error) {
 	n := 0
-	for _, top := range []string{dirActivities, dirSamples, dirManifest, dirSymptoms} {
+	for _, top := range []string{dirActivities, dirSamples, dirManifest, dirSymptoms, dirCache} {
 		err := filepath.WalkDir(filepath.Join(root, top), func(p string, d fs.DirEntry, err error) error {
 			if err != nil {
 				if errors.Is(err, fs.ErrNotExist) {

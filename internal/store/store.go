@@ -437,7 +437,8 @@ func (s *Store) readTable(ctx context.Context, path string) (tbl arrow.Table, er
 
 // Activities returns every stored activity of athlete, sorted by start
 // time (then id). It reads the activities files themselves, as DuckDB
-// would, not the manifest.
+// would, not the manifest; a cache of the rows already read (see
+// rowcache.go) spares reading unchanged files again.
 func (s *Store) Activities(ctx context.Context, athlete string) ([]ActivityRow, error) {
 	if err := CheckAthlete(athlete); err != nil {
 		return nil, err
@@ -448,11 +449,30 @@ func (s *Store) Activities(ctx context.Context, athlete string) ([]ActivityRow, 
 	if err != nil {
 		return nil, err
 	}
+	// Files the row cache (rowcache.go) has as they are on disk are not
+	// read again.
+	cache := s.loadRowCache(athlete)
+	dir := filepath.Join(s.root, dirActivities, "athlete="+athlete)
 	rows := make([]ActivityRow, 0, len(paths))
+	entries := make([]cachedRow, 0, len(paths))
+	fresh := len(cache) == len(paths)
 	for _, p := range paths {
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
+		info, err := os.Stat(p)
+		if err != nil {
+			return nil, fmt.Errorf("store: %w", err)
+		}
+		name, _ := filepath.Rel(dir, p)
+		if e := cache[name]; e != nil && e.matches(info) {
+			r := s.row(e)
+			r.Athlete = athlete
+			rows = append(rows, r)
+			entries = append(entries, *e)
+			continue
+		}
+		fresh = false
 		tbl, err := s.readTable(ctx, p)
 		if err != nil {
 			return nil, err
@@ -464,6 +484,10 @@ func (s *Store) Activities(ctx context.Context, athlete string) ([]ActivityRow, 
 		}
 		r.Athlete = athlete
 		rows = append(rows, r)
+		entries = append(entries, s.cacheEntry(name, info, r))
+	}
+	if !fresh {
+		_ = s.saveRowCache(athlete, entries) // a cache not written is only slower next time
 	}
 	slices.SortFunc(rows, func(a, b ActivityRow) int {
 		if c := a.Start.Compare(b.Start); c != 0 {

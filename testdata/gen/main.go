@@ -39,12 +39,16 @@ func run(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("gen", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	out := fs.String("out", filepath.Join("testdata", "demo"), "directory to write the FIT files to (created if missing)")
+	scenario := fs.String("scenario", "", "write the story scenario `NAME` (a, b or c; see scenarios.go) instead of the demo; -out defaults to testdata/scenarios/NAME")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
 	if fs.NArg() > 0 {
 		fmt.Fprintf(stderr, "gen: unexpected arguments %q\n", fs.Args())
 		return 2
+	}
+	if *scenario != "" {
+		return runScenario(fs, *scenario, *out, stdout, stderr)
 	}
 	written, err := generate(*out)
 	if err != nil {
