@@ -247,6 +247,33 @@ func (s *Store) HasFile(athlete string, sha [32]byte) (bool, error) {
 	if err != nil {
 		return false, err
 	}
+	return m.files[sha].Known, nil
+}
+
+// Recorded is what the manifest says about one source file.
+type Recorded struct {
+	Known      bool   // the file has been read and its reading finished
+	Name       string // its display name when first read
+	Activities int    // activities it gave (stored by it or by an earlier file)
+	// Failure is why the file gave nothing to store (File.Failure), so
+	// that a later run can report it again without decoding it; "" when
+	// it was read.
+	Failure string
+}
+
+// Lookup returns what the manifest records about the file with this
+// SHA-256 for athlete; Known is false when it has not been read. It is
+// as cheap as HasFile, which it extends with the failure recorded.
+func (s *Store) Lookup(athlete string, sha [32]byte) (Recorded, error) {
+	if err := CheckAthlete(athlete); err != nil {
+		return Recorded{}, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	m, err := s.manifest(athlete)
+	if err != nil {
+		return Recorded{}, err
+	}
 	return m.files[sha], nil
 }
 
@@ -309,7 +336,7 @@ func (s *Store) Put(ctx context.Context, f File) (PutResult, error) {
 		s.mu.Unlock()
 		return PutResult{}, err
 	}
-	if m.files[f.SHA256] {
+	if m.files[f.SHA256].Known {
 		s.mu.Unlock()
 		return PutResult{Known: true}, nil
 	}
@@ -343,7 +370,7 @@ func (s *Store) Put(ctx context.Context, f File) (PutResult, error) {
 
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if m.files[f.SHA256] {
+	if m.files[f.SHA256].Known {
 		return res, nil // a concurrent Put of the same bytes got there first
 	}
 	e := manifestEntry{
