@@ -39,12 +39,16 @@ func run(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("gen", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	out := fs.String("out", filepath.Join("testdata", "demo"), "directory to write the FIT files to (created if missing)")
+	corpus := fs.Int("corpus", 0, "instead of the demo, write `N` activities for benchmarks into -out (corpus.go)")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
 	if fs.NArg() > 0 {
 		fmt.Fprintf(stderr, "gen: unexpected arguments %q\n", fs.Args())
 		return 2
+	}
+	if *corpus != 0 {
+		return runCorpus(fs, *corpus, *out, stdout, stderr)
 	}
 	written, err := generate(*out)
 	if err != nil {
