@@ -10,6 +10,7 @@ import (
 	"io"
 	"os"
 	"runtime"
+	"runtime/debug"
 	"slices"
 	"strings"
 	"sync"
@@ -119,6 +120,13 @@ type ingestOutcome struct {
 	fatal   error // the store failed: stop
 }
 
+// ingestGCPercent is GOGC while ingesting. Storing a file allocates
+// about 9 MB of short-lived Arrow and Parquet buffers (pprof,
+// BenchmarkIngest) against a live heap of a few MB, so the default of
+// 100 collects after nearly every file, and each collection empties the
+// Parquet writer's pool of zstd encoders, which are costly to rebuild.
+const ingestGCPercent = 400
+
 // maxKeptBuffer: a pool buffer that grew past this (an unusually large
 // file) is dropped after use rather than kept for the rest of the run.
 const maxKeptBuffer = 16 << 20
@@ -151,6 +159,7 @@ func runIngest(ctx context.Context, o ingestOptions, g globalOptions, paths []st
 	athlete := o.store.athlete
 
 	bar := newIngestProgress(ctx, stderr, o.quiet, paths)
+	defer debug.SetGCPercent(debug.SetGCPercent(ingestGCPercent))
 
 	parent := ctx
 	ctx, cancel := context.WithCancelCause(ctx)

@@ -83,7 +83,7 @@ func (m *manifest) load() error {
 		good.WriteByte('\n')
 	}
 	if dropped > 0 {
-		if err := writeAtomic(m.path, func(w io.Writer) error {
+		if err := writeAtomic(m.path, nil, func(w io.Writer) error {
 			_, err := w.Write(good.Bytes())
 			return err
 		}); err != nil {
