@@ -114,6 +114,11 @@ type ingestJob struct {
 type ingestOutcome struct {
 	known   bool
 	failure *ingestFailure
+	// copyOf: the same bytes as a file this run has already handed to a
+	// worker; name is this copy's. It fails if that file fails.
+	copyOf *[32]byte
+	name   string
+	sha    [32]byte // of a file a worker decoded
 	added   []string // ids written by this file's Put
 	others  []string // of added, the activities that are not runs
 	dups    int
@@ -195,7 +200,19 @@ func runIngest(ctx context.Context, o ingestOptions, g globalOptions, paths []st
 	go func() {
 		defer close(done)
 		seen := make(map[string]bool) // ids added by this run: two files racing on one activity count it once
+		failedSHA := make(map[[32]byte]*ingestFailure)
+		var copies []ingestOutcome
+		defer func() {
+			for _, c := range copies {
+				if f := failedSHA[*c.copyOf]; f != nil {
+					sum.Failed = append(sum.Failed, ingestFailure{File: c.name, Error: f.Error, Offset: f.Offset})
+				}
+			}
+		}()
 		for out := range results {
+			if out.copyOf != nil {
+				copies = append(copies, out)
+			}
 			sum.Files++
 			switch {
 			case out.fatal != nil:
@@ -208,6 +225,7 @@ func runIngest(ctx context.Context, o ingestOptions, g globalOptions, paths []st
 			}
 			if out.failure != nil {
 				sum.Failed = append(sum.Failed, *out.failure)
+				failedSHA[out.sha] = out.failure
 			}
 			sum.Duplicates += out.dups
 			for _, id := range out.added {
@@ -228,7 +246,7 @@ func runIngest(ctx context.Context, o ingestOptions, g globalOptions, paths []st
 		}
 	}()
 
-	sent := make(map[[32]byte]bool) // files this run decodes: the same bytes found again did not fail on an earlier run
+	sent := make(map[[32]byte]bool) // files handed to the workers by this run
 	stats, walkErr := ingest.WalkSources(ctx, paths, ingest.WalkOptions{}, func(src ingest.Source) error {
 		var buf *bytes.Buffer
 		select {
@@ -242,6 +260,13 @@ func runIngest(ctx context.Context, o ingestOptions, g globalOptions, paths []st
 			results <- ingestOutcome{failure: failureOf(src.Name, err)}
 			return nil
 		}
+		if sent[sha] {
+			// The same bytes again (a file and its copy inside a zip):
+			// counted as known, and failed if the first copy fails.
+			giveBack(buf)
+			results <- ingestOutcome{known: true, copyOf: &sha, name: src.Name}
+			return nil
+		}
 		rec, err := st.Lookup(athlete, sha)
 		if err != nil {
 			giveBack(buf)
@@ -252,7 +277,7 @@ func runIngest(ctx context.Context, o ingestOptions, g globalOptions, paths []st
 			out := ingestOutcome{known: true}
 			if rec.Failure != "" {
 				out.failure = recordedFailure(src.Name, rec.Failure)
-				out.failure.Earlier = !sent[sha]
+				out.failure.Earlier = true
 			}
 			results <- out
 			return nil
@@ -333,7 +358,7 @@ func storeOne(ctx context.Context, st *store.Store, athlete string, j ingestJob,
 	var de *ingest.DecodeError
 	switch {
 	case errors.As(err, &de):
-		return ingestOutcome{failure: failureOf(j.name, err)}
+		return ingestOutcome{failure: failureOf(j.name, err), sha: j.sha}
 	case err != nil:
 		return ingestOutcome{fatal: err}
 	case got.Result.Known:
@@ -341,7 +366,7 @@ func storeOne(ctx context.Context, st *store.Store, athlete string, j ingestJob,
 		// since the walker looked.
 		return ingestOutcome{known: true}
 	case len(got.Activities) == 0:
-		return ingestOutcome{failure: &ingestFailure{File: j.name, Error: "no activities"}}
+		return ingestOutcome{failure: &ingestFailure{File: j.name, Error: "no activities"}, sha: j.sha}
 	}
 	out := ingestOutcome{added: got.Result.Added, dups: len(got.Result.Duplicates)}
 	for i, a := range got.Activities {

@@ -153,6 +153,10 @@ func TestIngestCorpus(t *testing.T) {
 	notFIT := []byte("Date,Distance\n2026-09-01,10.0\n")
 	header := readFile(t, filepath.Join(fitDir, "elevate__trosku.fit"))[:14]
 	writeFile(t, filepath.Join(bad, "notes.fit"), notFIT)
+	writeFile(t, filepath.Join(bad, "notes-copy.fit"), notFIT) // the same bytes twice in one run: both reported
+	demo := readFile(t, filepath.Join("..", "..", "testdata", "demo", "2026-09-02-easy.fit"))
+	writeFile(t, filepath.Join(bad, "demo.fit"), demo)
+	writeFile(t, filepath.Join(bad, "demo-copy.fit.gz"), gzipOf(t, demo)) // read once, the copy known
 	writeFile(t, filepath.Join(bad, "empty.fit"), nil)
 	writeFile(t, filepath.Join(bad, "header-only.fit"), header)
 	writeFile(t, filepath.Join(bad, "garbage.fit.gz"), []byte("not gzip"))
@@ -172,6 +176,7 @@ func TestIngestCorpus(t *testing.T) {
 		{"export.zip!DI_CONNECT/part1.zip!notes2.fit", "not a FIT file", 0},
 		{"garbage.fit.gz", "", 0},
 		{"header-only.fit", "no record messages", 14},
+		{"notes-copy.fit", "not a FIT file", 0},
 		{"notes.fit", "not a FIT file", 0},
 	}
 	checkFailed := func(s summaryJSON, earlier map[string]bool) {
@@ -191,21 +196,23 @@ func TestIngestCorpus(t *testing.T) {
 	}
 	checkFailed(got, nil)
 	// run.fit inside the zips was read before (fenix-5-run), its
-	// truncated copy is another file holding the same activity.
-	if got.Files != 8 || got.Known != 1 || got.New != 0 || got.Duplicates != 1 {
-		t.Errorf("unreadable folder: %+v, want 8 files, 1 known, 0 new, 1 duplicate", got)
+	// truncated copy is another file holding the same activity;
+	// demo-copy.fit.gz and notes.fit repeat files of this run.
+	if got.Files != 11 || got.Known != 3 || got.New != 1 || got.Duplicates != 1 {
+		t.Errorf("unreadable folder: %+v, want 11 files, 3 known, 1 new, 1 duplicate", got)
 	}
 
 	// Again, both folders: nothing new, every file known but the two that
 	// could not be opened at all (not recorded: such errors may pass);
 	// the recorded failures are reported again, from the manifest.
 	got = ingestJSON(t, exitFailed, "--athlete", "coach", "--store", root, fitDir, bad)
-	if got.Files != want.files+8 || got.Known != want.files+6 || got.New != 0 || got.Duplicates != 0 || got.Skipped != 0 {
-		t.Errorf("second run: %+v, want %d files, %d known, nothing new", got, want.files+8, want.files+6)
+	if got.Files != want.files+11 || got.Known != want.files+9 || got.New != 0 || got.Duplicates != 0 || got.Skipped != 0 {
+		t.Errorf("second run: %+v, want %d files, %d known, nothing new", got, want.files+11, want.files+9)
 	}
-	checkFailed(got, map[string]bool{"empty.fit": true, "header-only.fit": true, "notes.fit": true, "export.zip!DI_CONNECT/part1.zip!notes2.fit": true})
-	if again := storedIDs(t, root, "coach"); len(again) != len(ids) {
-		t.Errorf("second run changed the store: %d activities, was %d", len(again), len(ids))
+	checkFailed(got, map[string]bool{"empty.fit": true, "header-only.fit": true, "notes.fit": true, "notes-copy.fit": true,
+		"export.zip!DI_CONNECT/part1.zip!notes2.fit": true})
+	if again := storedIDs(t, root, "coach"); len(again) != len(ids)+1 {
+		t.Errorf("second run changed the store: %d activities, was %d", len(again), len(ids)+1)
 	}
 
 	// The text summary says the same, for a person.
@@ -213,7 +220,7 @@ func TestIngestCorpus(t *testing.T) {
 	if code != exitFailed {
 		t.Errorf("text run: exit %d", code)
 	}
-	for _, w := range []string{"files       8 (6 already in the store", "new         0 activities", "failed      6 files",
+	for _, w := range []string{"files       11 (9 already in the store", "new         0 activities", "failed      7 files",
 		filepath.Join(bad, "notes.fit") + ": byte 0: not a FIT file", "(recorded on an earlier run)"} {
 		if !strings.Contains(out, w) {
 			t.Errorf("text summary lacks %q:\n%s", w, out)
