@@ -119,10 +119,10 @@ type ingestOutcome struct {
 	copyOf *[32]byte
 	name   string
 	sha    [32]byte // of a file a worker decoded
-	added   []string // ids written by this file's Put
-	others  []string // of added, the activities that are not runs
-	dups    int
-	fatal   error // the store failed: stop
+	added  []string // ids written by this file's Put
+	others []string // of added, the activities that are not runs
+	dups   int
+	fatal  error // the store failed: stop
 }
 
 // ingestGCPercent is GOGC while ingesting. Storing a file allocates
