@@ -15,6 +15,8 @@ import (
 	"os"
 	osexec "os/exec"
 	"path/filepath"
+	"reflect"
+	"regexp"
 	"slices"
 	"strings"
 	"syscall"
@@ -570,6 +572,84 @@ func gzipOf(t *testing.T, b []byte) []byte {
 		t.Fatal(err)
 	}
 	return buf.Bytes()
+}
+
+// TestREADMEStore keeps the README's store section in step: its
+// activities and samples tables are SCHEMA.md's rows verbatim (and
+// TestSchemaDoc in internal/store keeps those in step with the code),
+// its metric columns are gait.ColumnNames in order, and its table of
+// ingest's JSON fields names the summary's fields in order.
+func TestREADMEStore(t *testing.T) {
+	noUserConfig(t)
+	readme := string(readFile(t, filepath.Join("..", "..", "README.md")))
+	schema := string(readFile(t, filepath.Join("..", "..", "internal", "store", "SCHEMA.md")))
+	store := mdTables(mdSection(t, readme, "## The store (Parquet)"), "### ")
+	schemaTables := mdTables(schema, "## ")
+	for _, table := range []string{"activities", "samples"} {
+		if got, want := store[table], schemaTables[table]; len(want) == 0 || !slices.Equal(got, want) {
+			t.Errorf("README's %s table differs from SCHEMA.md's:\n%s\nwant:\n%s", table, strings.Join(got, "\n"), strings.Join(want, "\n"))
+		}
+	}
+
+	cfg, err := config.Load(config.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var metrics []string
+	for _, row := range store["Metric columns"] {
+		first := strings.SplitN(row, " | ", 2)[0]
+		for _, m := range regexp.MustCompile("`([^`]+)`").FindAllStringSubmatch(first, -1) {
+			metrics = append(metrics, m[1])
+		}
+	}
+	if want := gait.ColumnNames(cfg.Gait()); !slices.Equal(metrics, want) {
+		t.Errorf("README's metric columns:\n%v\ngait.ColumnNames:\n%v", metrics, want)
+	}
+
+	var fields []string
+	for _, row := range mdTables(mdSection(t, readme, "## `gaitkeeper ingest PATH...`"), "## ")["`gaitkeeper ingest PATH...`"] {
+		fields = append(fields, strings.Trim(strings.SplitN(row, " | ", 2)[0], "|` []"))
+	}
+	var want []string
+	for f := range reflect.TypeFor[ingestSummary]().Fields() {
+		want = append(want, strings.Split(f.Tag.Get("json"), ",")[0])
+	}
+	if !slices.Equal(fields, want) {
+		t.Errorf("README's ingest JSON fields %v, the summary has %v", fields, want)
+	}
+}
+
+// mdSection returns the part of a markdown file from the heading line
+// to the next heading of the same level.
+func mdSection(t *testing.T, md, heading string) string {
+	t.Helper()
+	i := strings.Index(md, "\n"+heading+"\n")
+	if i < 0 {
+		t.Fatalf("no %q heading", heading)
+	}
+	rest := md[i+1:]
+	level := heading[:strings.Index(heading, " ")+1]
+	if j := strings.Index(rest[len(heading):], "\n"+level); j >= 0 {
+		rest = rest[:len(heading)+j]
+	}
+	return rest
+}
+
+// mdTables returns the table rows whose first cell is in backquotes,
+// by the heading (at prefix's level) they are under.
+func mdTables(md, prefix string) map[string][]string {
+	out := map[string][]string{}
+	heading := ""
+	for _, line := range strings.Split(md, "\n") {
+		if h, ok := strings.CutPrefix(line, prefix); ok {
+			heading = strings.TrimSpace(h)
+			continue
+		}
+		if strings.HasPrefix(line, "| `") {
+			out[heading] = append(out[heading], line)
+		}
+	}
+	return out
 }
 
 func gaitColumns(a *ingest.Activity, p gait.Params) map[string]float64 {
