@@ -253,6 +253,25 @@ func TestIngestUsage(t *testing.T) {
 	}
 }
 
+// Ctrl-C (a cancelled context) stops ingest with an error saying that
+// what was stored is kept, and the store stays readable.
+func TestIngestInterrupted(t *testing.T) {
+	noUserConfig(t)
+	root := t.TempDir()
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	var stdout, stderr bytes.Buffer
+	o := ingestOptions{store: storeFlags{athlete: "anna", dir: root}, format: "text", workers: 2}
+	err := runIngest(ctx, o, globalOptions{}, []string{filepath.Join("..", "..", "testdata", "demo")}, &stdout, &stderr)
+	if err == nil || !strings.Contains(err.Error(), "interrupted") {
+		t.Errorf("cancelled ingest: error %v, want one saying it was interrupted", err)
+	}
+	if !strings.Contains(stderr.String(), "files ") {
+		t.Errorf("no summary of what was done before the interrupt on stderr: %q", stderr.String())
+	}
+	storedIDs(t, root, "anna")
+}
+
 // The progress bar is for people at a terminal: not for a file, a pipe
 // or --quiet.
 func TestIngestProgressOnlyOnTerminal(t *testing.T) {
