@@ -17,6 +17,7 @@ import (
 	"path/filepath"
 	"reflect"
 	"regexp"
+	"runtime/debug"
 	"slices"
 	"strings"
 	"syscall"
@@ -270,6 +271,42 @@ func TestIngestInterrupted(t *testing.T) {
 		t.Errorf("no summary of what was done before the interrupt on stderr: %q", stderr.String())
 	}
 	storedIDs(t, root, "anna")
+}
+
+// ingest tunes the garbage collector for its run only, and leaves a
+// user's GOGC and GOMEMLIMIT alone.
+func TestIngestGCSettings(t *testing.T) {
+	t.Setenv("GOGC", "")
+	t.Setenv("GOMEMLIMIT", "")
+	before, beforeLimit := debug.SetGCPercent(100), debug.SetMemoryLimit(math.MaxInt64)
+	defer debug.SetGCPercent(before)
+	defer debug.SetMemoryLimit(beforeLimit)
+	restore := ingestGC(2)
+	if got := debug.SetGCPercent(-1); got != ingestGCPercent {
+		t.Errorf("GOGC during ingest %d, want %d", got, ingestGCPercent)
+	}
+	if got := debug.SetMemoryLimit(-1); got != ingestMemLimitBase+2*ingestMemLimitPerWork {
+		t.Errorf("memory limit during ingest %d", got)
+	}
+	restore()
+	if got := debug.SetGCPercent(100); got != 100 {
+		t.Errorf("GOGC after ingest %d, want 100 again", got)
+	}
+	if got := debug.SetMemoryLimit(-1); got != math.MaxInt64 {
+		t.Errorf("memory limit after ingest %d, want none again", got)
+	}
+
+	t.Setenv("GOGC", "150")
+	t.Setenv("GOMEMLIMIT", "1GiB")
+	restore = ingestGC(2)
+	if got := debug.SetGCPercent(-1); got != 100 {
+		t.Errorf("GOGC set by the user, yet ingest changed it to %d", got)
+	}
+	debug.SetGCPercent(100)
+	if got := debug.SetMemoryLimit(-1); got != math.MaxInt64 {
+		t.Errorf("GOMEMLIMIT set by the user, yet ingest changed it to %d", got)
+	}
+	restore()
 }
 
 // The progress bar is for people at a terminal: not for a file, a pipe
