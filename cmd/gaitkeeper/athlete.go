@@ -96,7 +96,10 @@ func putDecoded(ctx context.Context, st *store.Store, athlete, name string, data
 	}
 	f := store.File{Athlete: athlete, Name: name, SHA256: sha}
 	out := stored{Activities: acts, Metrics: make([]gait.Metrics, len(acts))}
-	if decErr != nil {
+	switch {
+	case de != nil:
+		f.Failure = decodeFailure(de)
+	case decErr != nil:
 		f.Failure = decErr.Error()
 	}
 	for i, a := range acts {
@@ -112,6 +115,14 @@ func putDecoded(ctx context.Context, st *store.Store, athlete, name string, data
 	}
 	out.Result = res
 	return out, decErr
+}
+
+// decodeFailure is the reason a file gave nothing, as the manifest
+// records it: the byte offset and the error, without the file name (the
+// manifest line has it, and the same bytes may be found under another
+// name on a later run).
+func decodeFailure(de *ingest.DecodeError) string {
+	return fmt.Sprintf("byte %d: %v", de.Offset, de.Err)
 }
 
 // localTime returns t on the runner's clock: the device's own offset when

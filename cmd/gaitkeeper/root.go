@@ -62,6 +62,7 @@ func newRootCommand(g *globalOptions) *cobra.Command {
 	root.AddCommand(newCheckCommand(g))
 	root.AddCommand(newLogCommand(g))
 	root.AddCommand(newHistoryCommand(g))
+	root.AddCommand(newIngestCommand(g))
 	return root
 }
 

@@ -20,7 +20,9 @@
 // caller hashes a file and asks [Store.HasFile] before decoding it. An
 // activity's id comes from its device serial and start time
 // ([ActivityID]), so the same run exported twice (Garmin's original and
-// Strava's copy) is stored once.
+// Strava's copy) is stored once. [Store.Lookup] also gives the failure
+// recorded for a file that gave nothing, so a later run can report it
+// again without decoding it.
 //
 // # Crash safety
 //

@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
+	"sync"
 )
 
 // tmpMark is in the name of every temporary file the store writes:
@@ -28,7 +29,11 @@ func isTemp(name string) bool {
 // survives a crash. After a crash at any moment path is either the old
 // file (or absent) or the new one; at worst a temporary file is left,
 // which Open removes.
-func writeAtomic(path string, write func(io.Writer) error) (err error) {
+//
+// bufs, when not nil, lends the write buffer: a Parquet file is written
+// through 256 KiB of bufio, and allocating that anew for every file was
+// 15% of the bytes BenchmarkIngest allocated.
+func writeAtomic(path string, bufs *sync.Pool, write func(io.Writer) error) (err error) {
 	dir, base := filepath.Split(path)
 	f, err := os.CreateTemp(dir, "."+base+tmpMark+"*")
 	if err != nil {
@@ -46,7 +51,21 @@ func writeAtomic(path string, write func(io.Writer) error) (err error) {
 	}()
 	// Not *os.File itself: pqarrow's writer closes an io.Closer it is
 	// given, and the file must stay open for Sync.
-	bw := bufio.NewWriterSize(f, 256<<10)
+	var bw *bufio.Writer
+	if bufs != nil {
+		bw, _ = bufs.Get().(*bufio.Writer)
+	}
+	if bw == nil {
+		bw = bufio.NewWriterSize(f, 256<<10)
+	} else {
+		bw.Reset(f)
+	}
+	defer func() {
+		if bufs != nil {
+			bw.Reset(nil)
+			bufs.Put(bw)
+		}
+	}()
 	if err := write(bw); err != nil {
 		return fmt.Errorf("store: write %s: %w", path, err)
 	}

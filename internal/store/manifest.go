@@ -37,7 +37,7 @@ const manifestVersion = 1
 // stored again, which overwrites the same activity files.
 type manifest struct {
 	path  string
-	files map[[32]byte]bool
+	files map[[32]byte]Recorded
 	ids   map[string]bool
 	// stale is set when an append failed and could not be undone; the
 	// next use reloads (and so repairs) the file first.
@@ -51,7 +51,7 @@ func newManifest(path string) *manifest {
 
 // load reads the manifest file, repairing it if a line is torn.
 func (m *manifest) load() error {
-	m.files = make(map[[32]byte]bool)
+	m.files = make(map[[32]byte]Recorded)
 	m.ids = make(map[string]bool)
 	m.stale = false
 	b, err := os.ReadFile(m.path)
@@ -83,7 +83,7 @@ func (m *manifest) load() error {
 		good.WriteByte('\n')
 	}
 	if dropped > 0 {
-		if err := writeAtomic(m.path, func(w io.Writer) error {
+		if err := writeAtomic(m.path, nil, func(w io.Writer) error {
 			_, err := w.Write(good.Bytes())
 			return err
 		}); err != nil {
@@ -112,7 +112,7 @@ func parseEntry(line []byte) (manifestEntry, bool) {
 func (m *manifest) add(e manifestEntry) {
 	var sha [32]byte
 	hex.Decode(sha[:], []byte(e.SHA256))
-	m.files[sha] = true
+	m.files[sha] = Recorded{Known: true, Name: e.Name, Activities: len(e.Activities), Failure: e.Failure}
 	for _, id := range e.Activities {
 		m.ids[id] = true
 	}

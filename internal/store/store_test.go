@@ -327,6 +327,9 @@ func TestIdempotentPut(t *testing.T) {
 	if ok, err := s2.HasFile("anna", src.sha); !ok || err != nil {
 		t.Errorf("after reopening: HasFile = %v, %v", ok, err)
 	}
+	if rec, err := s2.Lookup("anna", src.sha); err != nil || rec != (Recorded{Known: true, Name: src.name, Activities: 1}) {
+		t.Errorf("after reopening: Lookup = %+v, %v; want known, 1 activity, no failure", rec, err)
+	}
 	if res := put(t, s2, src.file("anna")); !res.Known {
 		t.Errorf("Put after reopening: %+v, want Known", res)
 	}
@@ -437,6 +440,18 @@ func TestFailureRecorded(t *testing.T) {
 	}
 	if ok, _ := s.HasFile("bo", sha); !ok {
 		t.Error("a file that gave nothing is not recorded: it would be decoded on every run")
+	}
+	// The failure is kept, also across a reopen (read back from the
+	// manifest file), so a later run can still say why the file gave nothing.
+	reopened := openTest(t, s.Root(), nil)
+	for _, st := range []*Store{s, reopened} {
+		rec, err := st.Lookup("bo", sha)
+		if want := (Recorded{Known: true, Name: "notes.fit", Failure: "not a FIT file"}); err != nil || rec != want {
+			t.Errorf("Lookup = %+v, %v; want %+v", rec, err, want)
+		}
+	}
+	if rec, err := reopened.Lookup("bo", sha256.Sum256([]byte("never seen"))); err != nil || rec.Known {
+		t.Errorf("Lookup of an unknown file = %+v, %v; want not known", rec, err)
 	}
 	// The line format SCHEMA.md documents.
 	want := fmt.Sprintf(`{"v":1,"sha256":"%x","name":"notes.fit","activities":[],"failure":"not a FIT file"}`, sha)

@@ -40,6 +40,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	fs.SetOutput(stderr)
 	out := fs.String("out", filepath.Join("testdata", "demo"), "directory to write the FIT files to (created if missing)")
 	scenario := fs.String("scenario", "", "write the story scenario `NAME` (a, b or c; see scenarios.go) instead of the demo; -out defaults to testdata/scenarios/NAME")
+	corpus := fs.Int("corpus", 0, "instead of the demo, write `N` activities for benchmarks into -out (corpus.go)")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
@@ -49,6 +50,9 @@ func run(args []string, stdout, stderr io.Writer) int {
 	}
 	if *scenario != "" {
 		return runScenario(fs, *scenario, *out, stdout, stderr)
+	}
+	if *corpus != 0 {
+		return runCorpus(fs, *corpus, *out, stdout, stderr)
 	}
 	written, err := generate(*out)
 	if err != nil {

@@ -1,0 +1,486 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"runtime"
+	"runtime/debug"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/schollz/progressbar/v3"
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
+	"golang.org/x/term"
+
+	"github.com/gaitkeeper/gaitkeeper/gait"
+	"github.com/gaitkeeper/gaitkeeper/ingest"
+	"github.com/gaitkeeper/gaitkeeper/internal/store"
+)
+
+type ingestOptions struct {
+	store   storeFlags
+	format  string
+	quiet   bool
+	workers int
+}
+
+func (o *ingestOptions) AddFlags(f *pflag.FlagSet) {
+	o.store.AddFlags(f)
+	f.StringVar(&o.format, "format", "text", "summary format: text or json")
+	f.BoolVarP(&o.quiet, "quiet", "q", false, "no progress bar (it is only shown on a terminal anyway)")
+	f.IntVar(&o.workers, "workers", runtime.GOMAXPROCS(0), "files decoded, analyzed and stored at once (default: the usable cores, GOMAXPROCS)")
+}
+
+func newIngestCommand(g *globalOptions) *cobra.Command {
+	var opts ingestOptions
+	cmd := &cobra.Command{
+		Use:   "ingest PATH... --athlete NAME",
+		Short: "Store workout exports (folders, .fit, .fit.gz, .zip) in the athlete's Parquet store",
+		Long: `Ingest reads every FIT file under the paths given, folders recursively:
+.fit, .fit.gz and .zip archives, including zips inside zips as in Garmin's
+account export, and Strava's export (activities/*.fit.gz). Each new file is
+decoded, its runs analyzed, and its activities stored for the athlete.
+
+Files already in the store (same SHA-256) are not read again; the same
+activity exported twice as two files (same device serial and start time)
+is stored once. Activities that are not runs are stored but not analyzed.
+A file that cannot be read is named with its reason and byte offset; one
+that failed on an earlier run is named again, with the reason recorded
+then, without being decoded again.
+
+The summary counts files seen, files already stored, new activities,
+duplicates not stored again, non-running activities (stored, not
+analyzed) and failed files. --format json prints it as one object:
+  {"files":N,"known":N,"new":N,"duplicates":N,"skipped":N,
+   "failed":[{"file":...,"error":...,"offset":N,"earlier":false}]}
+
+The store is --store, else the config's store.root, else
+$XDG_DATA_HOME/gaitkeeper (~/.local/share/gaitkeeper). Stopping ingest at
+any moment, even with kill -9, loses nothing stored; run it again to
+finish.
+
+EXIT STATUS
+  0  every file was read
+  1  some files could not be read (every good file is stored all the same)
+  2  usage error`,
+		Args: cobra.MinimumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return runIngest(cmd.Context(), opts, *g, args, g.stdout, g.stderr)
+		},
+	}
+	opts.AddFlags(cmd.Flags())
+	return cmd
+}
+
+// ingestSummary is what an ingest did; its JSON form is the --format json
+// output.
+type ingestSummary struct {
+	Files      int             `json:"files"`      // FIT payloads found, plus paths and archives that could not be read
+	Known      int             `json:"known"`      // files already in the store (same SHA-256): not read again
+	New        int             `json:"new"`        // activities stored by this run
+	Duplicates int             `json:"duplicates"` // activities already stored from another file: not stored again
+	Skipped    int             `json:"skipped"`    // of the new activities, those that are not runs: stored, not analyzed
+	Failed     []ingestFailure `json:"failed"`
+}
+
+// ingestFailure is one file, archive or path that gave nothing.
+type ingestFailure struct {
+	File   string `json:"file"`
+	Error  string `json:"error"`
+	Offset *int64 `json:"offset,omitempty"` // byte offset of the problem in the (decompressed) FIT bytes, when known
+	// Earlier: the store recorded this failure when an earlier run read
+	// the same bytes; they were not decoded again.
+	Earlier bool `json:"earlier"`
+}
+
+// ingestJob is one new file for a worker: its bytes, in a buffer from the
+// pool that the worker gives back.
+type ingestJob struct {
+	name string
+	sha  [32]byte
+	buf  *bytes.Buffer
+}
+
+// ingestOutcome is what became of one file.
+type ingestOutcome struct {
+	known   bool
+	failure *ingestFailure
+	// copyOf: the same bytes as a file this run has already handed to a
+	// worker; name is this copy's. It fails if that file fails.
+	copyOf *[32]byte
+	name   string
+	sha    [32]byte // of a file a worker decoded
+	added  []string // ids written by this file's Put
+	others []string // of added, the activities that are not runs
+	dups   int
+	fatal  error // the store failed: stop
+}
+
+// Garbage collection while ingesting. Storing a file allocates about
+// 8 MB of short-lived Arrow and Parquet buffers (pprof, BenchmarkIngest)
+// against a live heap of a few MB, so at GOGC=100 the collector ran after
+// nearly every file, and each run emptied the Parquet writer's pool of
+// zstd encoders, which are costly to rebuild: GOGC=400 took CPU per file
+// down by a third. The soft memory limit keeps the peak the same however
+// many files are ingested (without it, peak RSS with 2 workers was
+// 119 MB at 1,000 files and 147 MB at 3,000).
+const (
+	ingestGCPercent       = 400
+	ingestMemLimitBase    = 48 << 20 // bytes
+	ingestMemLimitPerWork = 24 << 20 // bytes per worker
+)
+
+// ingestGC applies the settings above, unless the user set GOGC or
+// GOMEMLIMIT, and returns what restores the previous ones.
+func ingestGC(workers int) (restore func()) {
+	gc, limit := int(-2), int64(-1)
+	if os.Getenv("GOGC") == "" {
+		gc = debug.SetGCPercent(ingestGCPercent)
+	}
+	if os.Getenv("GOMEMLIMIT") == "" {
+		limit = debug.SetMemoryLimit(ingestMemLimitBase + int64(workers)*ingestMemLimitPerWork)
+	}
+	return func() {
+		if gc != -2 {
+			debug.SetGCPercent(gc)
+		}
+		if limit >= 0 {
+			debug.SetMemoryLimit(limit)
+		}
+	}
+}
+
+// maxKeptBuffer: a pool buffer that grew past this (an unusually large
+// file) is dropped after use rather than kept for the rest of the run.
+const maxKeptBuffer = 16 << 20
+
+// runIngest walks paths in this goroutine, reading each FIT payload once
+// (hashing it on the way) and skipping files the store already has, and
+// hands new files to o.workers workers that decode, analyze and store
+// them. The file bytes live in a fixed pool of 2×workers+1 buffers, so
+// memory is bounded by the pool times the largest file, however large the
+// folder.
+func runIngest(ctx context.Context, o ingestOptions, g globalOptions, paths []string, stdout, stderr io.Writer) error {
+	if o.format != "text" && o.format != "json" {
+		return usageError{fmt.Sprintf("--format %q: want text or json", o.format)}
+	}
+	if o.workers < 1 {
+		return usageError{fmt.Sprintf("--workers %d: want at least 1", o.workers)}
+	}
+	if err := o.store.requireAthlete(); err != nil {
+		return err
+	}
+	cfg, err := g.config()
+	if err != nil {
+		return err
+	}
+	st, err := o.store.open(cfg)
+	if err != nil {
+		return err
+	}
+	p := cfg.Gait()
+	athlete := o.store.athlete
+
+	bar := newIngestProgress(ctx, stderr, o.quiet, paths)
+	defer ingestGC(o.workers)()
+
+	parent := ctx
+	ctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	jobs := make(chan ingestJob, o.workers)
+	results := make(chan ingestOutcome, o.workers)
+	free := make(chan *bytes.Buffer, 2*o.workers+1)
+	for range cap(free) {
+		free <- new(bytes.Buffer)
+	}
+	giveBack := func(b *bytes.Buffer) {
+		if b.Cap() > maxKeptBuffer {
+			b = new(bytes.Buffer)
+		}
+		b.Reset()
+		free <- b
+	}
+
+	var workers sync.WaitGroup
+	for range o.workers {
+		workers.Go(func() {
+			for j := range jobs {
+				out := storeOne(ctx, st, athlete, j, p)
+				giveBack(j.buf)
+				results <- out
+			}
+		})
+	}
+
+	var sum ingestSummary
+	var fatal error
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		seen := make(map[string]bool) // ids added by this run: two files racing on one activity count it once
+		failedSHA := make(map[[32]byte]*ingestFailure)
+		var copies []ingestOutcome
+		defer func() {
+			for _, c := range copies {
+				if f := failedSHA[*c.copyOf]; f != nil {
+					sum.Failed = append(sum.Failed, ingestFailure{File: c.name, Error: f.Error, Offset: f.Offset})
+				}
+			}
+		}()
+		for out := range results {
+			if out.copyOf != nil {
+				copies = append(copies, out)
+			}
+			sum.Files++
+			switch {
+			case out.fatal != nil:
+				if fatal == nil {
+					fatal = out.fatal
+					cancel(out.fatal)
+				}
+			case out.known:
+				sum.Known++
+			}
+			if out.failure != nil {
+				sum.Failed = append(sum.Failed, *out.failure)
+				failedSHA[out.sha] = out.failure
+			}
+			sum.Duplicates += out.dups
+			for _, id := range out.added {
+				if seen[id] {
+					sum.Duplicates++
+					continue
+				}
+				seen[id] = true
+				sum.New++
+				if slices.Contains(out.others, id) {
+					sum.Skipped++
+				}
+			}
+			if bar != nil {
+				bar.Describe(fmt.Sprintf("%d new, %d failed", sum.New, len(sum.Failed)))
+				bar.Add(1)
+			}
+		}
+	}()
+
+	sent := make(map[[32]byte]bool) // files handed to the workers by this run
+	stats, walkErr := ingest.WalkSources(ctx, paths, ingest.WalkOptions{}, func(src ingest.Source) error {
+		var buf *bytes.Buffer
+		select {
+		case buf = <-free:
+		case <-ctx.Done():
+			return context.Cause(ctx)
+		}
+		sha, err := readSource(src, buf)
+		if err != nil {
+			giveBack(buf)
+			results <- ingestOutcome{failure: failureOf(src.Name, err)}
+			return nil
+		}
+		if sent[sha] {
+			// The same bytes again (a file and its copy inside a zip):
+			// counted as known, and failed if the first copy fails.
+			giveBack(buf)
+			results <- ingestOutcome{known: true, copyOf: &sha, name: src.Name}
+			return nil
+		}
+		rec, err := st.Lookup(athlete, sha)
+		if err != nil {
+			giveBack(buf)
+			return err
+		}
+		if rec.Known {
+			giveBack(buf)
+			out := ingestOutcome{known: true}
+			if rec.Failure != "" {
+				out.failure = recordedFailure(src.Name, rec.Failure)
+				out.failure.Earlier = true
+			}
+			results <- out
+			return nil
+		}
+		select {
+		case jobs <- ingestJob{name: src.Name, sha: sha, buf: buf}:
+			sent[sha] = true
+			return nil
+		case <-ctx.Done():
+			giveBack(buf)
+			return context.Cause(ctx)
+		}
+	})
+	close(jobs)
+	workers.Wait()
+	for _, e := range stats.Errors {
+		results <- ingestOutcome{failure: failureOf("", e)}
+	}
+	close(results)
+	<-done
+	if bar != nil {
+		bar.Finish()
+		fmt.Fprintln(stderr)
+	}
+
+	slices.SortStableFunc(sum.Failed, func(a, b ingestFailure) int { return strings.Compare(a.File, b.File) })
+	if parent.Err() != nil {
+		writeIngestText(stderr, sum)
+		return fmt.Errorf("interrupted: what was stored is kept; run ingest again to finish")
+	}
+	if fatal != nil {
+		return fatal
+	}
+	if walkErr != nil {
+		return walkErr
+	}
+	if o.format == "json" {
+		if sum.Failed == nil {
+			sum.Failed = []ingestFailure{}
+		}
+		enc := json.NewEncoder(stdout)
+		if err := enc.Encode(sum); err != nil {
+			return err
+		}
+	} else {
+		writeIngestText(stdout, sum)
+	}
+	if len(sum.Failed) > 0 {
+		return errSomeFailed
+	}
+	return nil
+}
+
+// readSource reads src's FIT bytes into buf and returns their SHA-256,
+// computed on the way.
+func readSource(src ingest.Source, buf *bytes.Buffer) ([32]byte, error) {
+	r, err := src.Open()
+	if err != nil {
+		return [32]byte{}, err
+	}
+	defer r.Close()
+	if src.Size > 0 {
+		buf.Grow(int(src.Size))
+	}
+	h := sha256.New()
+	if _, err := io.Copy(io.MultiWriter(buf, h), r); err != nil {
+		return [32]byte{}, err
+	}
+	var sha [32]byte
+	h.Sum(sha[:0])
+	return sha, nil
+}
+
+// storeOne decodes, analyzes and stores one new file (putDecoded). Its
+// activity ids are computed again here to tell the runs from the rest.
+func storeOne(ctx context.Context, st *store.Store, athlete string, j ingestJob, p gait.Params) ingestOutcome {
+	got, err := putDecoded(ctx, st, athlete, j.name, j.buf.Bytes(), j.sha, p)
+	var de *ingest.DecodeError
+	switch {
+	case errors.As(err, &de):
+		return ingestOutcome{failure: failureOf(j.name, err), sha: j.sha}
+	case err != nil:
+		return ingestOutcome{fatal: err}
+	case got.Result.Known:
+		// The same bytes under another name, put by another worker
+		// since the walker looked.
+		return ingestOutcome{known: true}
+	case len(got.Activities) == 0:
+		return ingestOutcome{failure: &ingestFailure{File: j.name, Error: "no activities"}, sha: j.sha}
+	}
+	out := ingestOutcome{added: got.Result.Added, dups: len(got.Result.Duplicates)}
+	for i, a := range got.Activities {
+		if !got.Metrics[i].Analyzed {
+			out.others = append(out.others, store.ActivityID(a, j.sha))
+		}
+	}
+	return out
+}
+
+// failureOf describes err, a *DecodeError or *ArchiveError, for the
+// summary: the reason, with its byte offset when it has one. name is
+// used when err does not carry one.
+func failureOf(name string, err error) *ingestFailure {
+	var de *ingest.DecodeError
+	var ae *ingest.ArchiveError
+	switch {
+	case errors.As(err, &de):
+		if name == "" {
+			name = de.File
+		}
+		return &ingestFailure{File: name, Error: decodeFailure(de), Offset: &de.Offset}
+	case errors.As(err, &ae):
+		f := &ingestFailure{File: ae.Name, Error: ae.Err.Error()}
+		if ae.Offset >= 0 {
+			f.Offset = &ae.Offset
+			f.Error = fmt.Sprintf("byte %d: %v", ae.Offset, ae.Err)
+		}
+		return f
+	}
+	return &ingestFailure{File: name, Error: err.Error()}
+}
+
+// recordedFailure is a failure the store recorded for name's bytes on
+// an earlier read: "byte N: reason" (decodeFailure), or any text from
+// an older manifest.
+func recordedFailure(name, reason string) *ingestFailure {
+	f := &ingestFailure{File: name, Error: reason}
+	var off int64
+	if _, err := fmt.Sscanf(reason, "byte %d:", &off); err == nil {
+		f.Offset = &off
+	}
+	return f
+}
+
+// writeIngestText writes the summary for a person.
+func writeIngestText(w io.Writer, s ingestSummary) {
+	fmt.Fprintf(w, "files       %d (%d already in the store, not decoded again)\n", s.Files, s.Known)
+	fmt.Fprintf(w, "new         %s (%d not runs: stored, not analyzed)\n", plural(s.New, "activity", "activities"), s.Skipped)
+	fmt.Fprintf(w, "duplicates  %s already stored from another file, not stored again\n", plural(s.Duplicates, "activity", "activities"))
+	fmt.Fprintf(w, "failed      %s\n", plural(len(s.Failed), "file", "files"))
+	for _, f := range s.Failed {
+		fmt.Fprintf(w, "  %s: %s", f.File, f.Error)
+		if f.Earlier {
+			fmt.Fprint(w, " (recorded on an earlier run)")
+		}
+		fmt.Fprintln(w)
+	}
+}
+
+// newIngestProgress returns a progress bar on stderr when it is a
+// terminal and not --quiet, else nil. The total comes from a walk that
+// only counts FIT payloads (it opens none; a zip inside a zip is read,
+// as the real walk will read it again); it is not worth doing when no
+// one watches.
+func newIngestProgress(ctx context.Context, stderr io.Writer, quiet bool, paths []string) *progressbar.ProgressBar {
+	f, ok := stderr.(*os.File)
+	if quiet || !ok || !term.IsTerminal(int(f.Fd())) {
+		return nil
+	}
+	total := 0
+	ingest.WalkSources(ctx, paths, ingest.WalkOptions{}, func(ingest.Source) error { total++; return nil })
+	return progressbar.NewOptions(total,
+		progressbar.OptionSetWriter(stderr),
+		progressbar.OptionSetDescription("ingest"),
+		progressbar.OptionShowCount(),
+		progressbar.OptionSetItsString("files"),
+		progressbar.OptionShowIts(),
+		progressbar.OptionSetPredictTime(true),
+		progressbar.OptionSetWidth(30),
+		progressbar.OptionThrottle(time.Second/10),
+	)
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return fmt.Sprintf("%d %s", n, many)
+}
