@@ -51,6 +51,7 @@ func newRootCommand(g *globalOptions) *cobra.Command {
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err.Error()} })
 	root.PersistentFlags().StringVar(&g.configFile, "config", "", "configuration file (default $XDG_CONFIG_HOME/gaitkeeper/config.yaml when it exists)")
 	root.AddCommand(newInspectCommand(g), newAnalyzeCommand(g))
+	root.AddCommand(newReportCommand(g))
 	return root
 }
 

@@ -1,0 +1,294 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
+
+	"github.com/gaitkeeper/gaitkeeper/ingest"
+	"github.com/gaitkeeper/gaitkeeper/internal/config"
+	"github.com/gaitkeeper/gaitkeeper/internal/store"
+	"github.com/gaitkeeper/gaitkeeper/report"
+)
+
+type reportOptions struct {
+	storeFlags
+	format   string
+	output   string
+	symptoms string
+	asOf     string
+}
+
+func (o *reportOptions) AddFlags(f *pflag.FlagSet) {
+	o.storeFlags.AddFlags(f)
+	f.StringVar(&o.format, "format", "text", "output format: text or json")
+	f.StringVarP(&o.output, "output", "o", "", "write the report to `FILE` instead of standard output (with --all: a folder)")
+	f.StringVar(&o.symptoms, "symptoms", "", "read the symptom log from `FILE` (CSV, YAML or JSON) instead of the athlete's stored diary")
+	f.StringVar(&o.asOf, "as-of", "", "report day `YYYY-MM-DD` (default: the later of the last run and the last symptom entry)")
+}
+
+func newReportCommand(g *globalOptions) *cobra.Command {
+	var opts reportOptions
+	cmd := &cobra.Command{
+		Use:   "report --athlete NAME [--format text|json] [-o FILE] [PATH...]",
+		Short: "An athlete's flags with their evidence, and the timeline of load, gait and symptoms",
+		Long: `Report lines an athlete's stored runs up with their symptom log and
+writes what it finds: the verdict (refer, risk or none), red flags first
+(each says to see a clinician), every flag with its numbers, threshold and
+source, and the timeline week by week.
+
+PATH arguments (FIT files, folders, .zip exports) are stored for the
+athlete first, one after another.
+
+The report day (--as-of) defaults to the later of the last run and the last
+symptom entry, so a report of the same data reads the same whatever day it
+is made; runs and symptoms after it are left out. When -o is given, a short
+summary goes to standard output.
+
+EXIT STATUS
+  0  the report was written
+  1  a PATH could not be read (the report is still written), or no report
+  2  usage error`,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return runReport(cmd.Context(), opts, *g, args, g.stdout, g.stderr)
+		},
+	}
+	opts.AddFlags(cmd.Flags())
+	return cmd
+}
+
+// formatExt is the file extension of each output format.
+var formatExt = map[string]string{"text": ".txt", "json": ".json"}
+
+func runReport(ctx context.Context, o reportOptions, g globalOptions, paths []string, stdout, stderr io.Writer) error {
+	if _, ok := formatExt[o.format]; !ok {
+		return usageError{fmt.Sprintf("--format %q: want text or json", o.format)}
+	}
+	var asOf time.Time
+	if o.asOf != "" {
+		var err error
+		if asOf, err = time.Parse(time.DateOnly, o.asOf); err != nil {
+			return usageError{fmt.Sprintf("--as-of %q: want a date YYYY-MM-DD", o.asOf)}
+		}
+	}
+	if err := o.requireAthlete(); err != nil {
+		return err
+	}
+	cfg, err := g.config()
+	if err != nil {
+		return err
+	}
+	st, err := o.open(cfg)
+	if err != nil {
+		return err
+	}
+	failed := false
+	if len(paths) > 0 {
+		if failed, err = ingestPaths(ctx, st, cfg, o.athlete, paths, stderr); err != nil {
+			return err
+		}
+	}
+	if err := reportOne(ctx, st, cfg, o, asOf, stdout); err != nil {
+		return err
+	}
+	if failed {
+		return errSomeFailed
+	}
+	return nil
+}
+
+// ingestPaths stores the FIT files under paths for athlete, one after
+// another. Unreadable files are reported on stderr (failed is then true)
+// and the others still stored; an error from the store stops it.
+func ingestPaths(ctx context.Context, st *store.Store, cfg config.Config, athlete string, paths []string, stderr io.Writer) (failed bool, err error) {
+	p := cfg.Gait()
+	var added, known, files, bad int
+	stats, err := ingest.WalkSources(ctx, paths, ingest.WalkOptions{}, func(s ingest.Source) error {
+		files++
+		rc, err := s.Open()
+		if err != nil {
+			bad++
+			fmt.Fprintf(stderr, "%s: %v\n", s.Name, err)
+			return nil
+		}
+		data, err := io.ReadAll(rc)
+		rc.Close()
+		if err != nil {
+			bad++
+			fmt.Fprintf(stderr, "%s: %v\n", s.Name, err)
+			return nil
+		}
+		res, err := putFIT(ctx, st, athlete, s.Name, data, p)
+		var de *ingest.DecodeError
+		switch {
+		case errors.As(err, &de):
+			bad++
+			fmt.Fprintf(stderr, "%v\n", err)
+		case err != nil:
+			return err
+		}
+		if res.Result.Known {
+			known++
+		}
+		added += len(res.Result.Added)
+		return nil
+	})
+	if err != nil {
+		return true, err
+	}
+	for _, e := range stats.Errors {
+		bad++
+		fmt.Fprintf(stderr, "%v\n", e)
+	}
+	fmt.Fprintf(stderr, "stored %d FIT files for %s: %d activities added, %d files already stored, %d unreadable\n", files, athlete, added, known, bad)
+	return bad > 0, nil
+}
+
+// reportOne writes one athlete's report to -o or stdout.
+func reportOne(ctx context.Context, st *store.Store, cfg config.Config, o reportOptions, asOf time.Time, stdout io.Writer) error {
+	loc, err := cfg.Location()
+	if err != nil {
+		return err
+	}
+	var syms []ingest.Symptom
+	if o.symptoms != "" {
+		syms, err = ingest.ReadSymptomsFile(o.symptoms, ingest.SymptomOptions{Location: loc})
+	} else {
+		syms, err = storedSymptoms(st, o.athlete, loc)
+	}
+	if err != nil {
+		return err
+	}
+	rep, err := buildReport(ctx, st, cfg, o.athlete, syms, asOf)
+	if err != nil {
+		return err
+	}
+	if o.output == "" {
+		return writeReport(stdout, rep, o.format)
+	}
+	if err := writeFile(o.output, func(w io.Writer) error { return writeReport(w, rep, o.format) }); err != nil {
+		return err
+	}
+	if err := rep.WriteSummary(stdout); err != nil {
+		return err
+	}
+	_, err = fmt.Fprintf(stdout, "wrote %s\n", o.output)
+	return err
+}
+
+// buildReport assesses athlete's stored runs with syms as of the day
+// asOf (zero: the later of the last run and the last symptom) and reads
+// the samples of the flagged runs for their traces.
+func buildReport(ctx context.Context, st *store.Store, cfg config.Config, athlete string, syms []ingest.Symptom, asOf time.Time) (*report.Report, error) {
+	loc, err := cfg.Location()
+	if err != nil {
+		return nil, err
+	}
+	p := cfg.Gait()
+	runs, rows, err := historyRuns(ctx, st, athlete, p, loc)
+	if err != nil {
+		return nil, err
+	}
+	if len(runs) == 0 && len(syms) == 0 {
+		return nil, fmt.Errorf("athlete %s: no runs and no symptom log to report on", athlete)
+	}
+	if asOf.IsZero() {
+		asOf = defaultAsOf(runs, syms)
+	}
+	day := func(t time.Time) string { return t.Format(time.DateOnly) }
+	until := day(asOf)
+	var keptRuns []report.Run
+	for _, r := range runs {
+		if day(r.Local) <= until {
+			keptRuns = append(keptRuns, r)
+		}
+	}
+	var keptSyms []ingest.Symptom
+	for _, s := range syms {
+		if day(s.Time) <= until {
+			keptSyms = append(keptSyms, s)
+		}
+	}
+	h := report.History{Athlete: athlete, Runs: keptRuns, Symptoms: keptSyms,
+		Now: time.Date(asOf.Year(), asOf.Month(), asOf.Day(), 0, 0, 0, 0, loc)}
+	rules, charts := cfg.ReportRules(), cfg.ChartOptions()
+	as := report.Assess(h, rules, cfg.LoadParams(), cfg.ReportOptions())
+
+	byID := map[string]store.ActivityRow{}
+	for _, r := range rows {
+		byID[r.ID] = r
+	}
+	var traces []report.Trace
+	var warnings []string
+	for _, r := range report.FlaggedRuns(keptRuns, as.Flags, charts.TraceMaxRuns) {
+		s, err := st.Samples(ctx, athlete, r.ID)
+		var a *ingest.Activity
+		if err == nil {
+			a, err = storedActivity(byID[r.ID], s)
+		}
+		if err != nil {
+			warnings = append(warnings, fmt.Sprintf("%s: no within-run trace: %v", r.File, err))
+			continue
+		}
+		traces = append(traces, report.NewTrace(r, report.FlagsOf(as.Flags, r), a, p, charts.TraceBinS))
+	}
+	rep := report.Build(h, as, rules, p, charts, traces)
+	rep.Warnings = append(rep.Warnings, warnings...)
+	return rep, nil
+}
+
+// defaultAsOf is the later of the last run's and the last symptom's
+// calendar day, each on its own clock.
+func defaultAsOf(runs []report.Run, syms []ingest.Symptom) time.Time {
+	var last string
+	for _, r := range runs {
+		last = max(last, r.Local.Format(time.DateOnly))
+	}
+	for _, s := range syms {
+		last = max(last, s.Time.Format(time.DateOnly))
+	}
+	t, _ := time.Parse(time.DateOnly, last)
+	return t
+}
+
+func writeReport(w io.Writer, r *report.Report, format string) error {
+	switch format {
+	case "json":
+		return r.WriteJSON(w)
+	}
+	return r.WriteText(w)
+}
+
+// writeFile writes what write gives to path, replacing it only once the
+// whole output is ready, so a failed report never leaves half a file.
+func writeFile(path string, write func(io.Writer) error) error {
+	var b bytes.Buffer
+	if err := write(&b); err != nil {
+		return err
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name())
+	if _, err := tmp.Write(b.Bytes()); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Chmod(0o644); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), path)
+}

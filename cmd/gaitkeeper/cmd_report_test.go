@@ -1,0 +1,252 @@
+package main
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+)
+
+// reportScenario is a folder of FIT files with a symptom log and the
+// day its report is made.
+type reportScenario struct {
+	name     string
+	dir      string // relative to the repository root
+	symptoms string // "" when the folder has no log
+	asOf     string
+}
+
+// reportScenarios returns the demo athlete and every folder under
+// testdata/scenarios (each with *.fit, symptoms.csv and now.txt), with
+// paths relative to the repository root.
+func reportScenarios(t *testing.T, root string) []reportScenario {
+	t.Helper()
+	out := []reportScenario{{"demo", "testdata/demo", "testdata/demo/symptoms.csv", "2026-11-22"}}
+	dirs, err := filepath.Glob(filepath.Join(root, "testdata", "scenarios", "*"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, d := range dirs {
+		if fi, err := os.Stat(d); err != nil || !fi.IsDir() {
+			continue
+		}
+		name := filepath.Base(d)
+		now, err := os.ReadFile(filepath.Join(d, "now.txt"))
+		if err != nil {
+			t.Fatalf("scenario %s: %v", name, err)
+		}
+		sc := reportScenario{name: name, dir: "testdata/scenarios/" + name, asOf: strings.TrimSpace(string(now))}
+		if _, err := os.Stat(filepath.Join(d, "symptoms.csv")); err == nil {
+			sc.symptoms = sc.dir + "/symptoms.csv"
+		}
+		out = append(out, sc)
+	}
+	return out
+}
+
+// inRepoRoot makes the repository root the working directory, so that
+// file names in reports read as in the README ("testdata/demo/…"), and
+// returns the absolute path of this package's testdata/report.
+func inRepoRoot(t *testing.T) (goldenDir string) {
+	t.Helper()
+	goldenDir, err := filepath.Abs(filepath.Join("testdata", "report"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Chdir(filepath.Join("..", ".."))
+	return goldenDir
+}
+
+// demoZone is the demo athlete's time zone: symptom logs are read in it,
+// so reports do not depend on the zone of the machine.
+const demoZone = "Europe/Berlin"
+
+// TestReportGolden writes the report of every scenario in every format
+// and compares it with cmd/gaitkeeper/testdata/report/<scenario>.<ext>.
+// The first run ingests the folder into a fresh store; the others read
+// the store.
+func TestReportGolden(t *testing.T) {
+	noUserConfig(t)
+	t.Setenv("GAITKEEPER_SYMPTOMS_TIMEZONE", demoZone)
+	goldenDir := inRepoRoot(t)
+	for _, sc := range reportScenarios(t, ".") {
+		t.Run(sc.name, func(t *testing.T) {
+			st := t.TempDir()
+			for i, format := range []string{"text", "json"} {
+				args := []string{"report", "--athlete", "demo", "--store", st, "--as-of", sc.asOf, "--format", format}
+				if sc.symptoms != "" {
+					args = append(args, "--symptoms", sc.symptoms)
+				}
+				if i == 0 {
+					args = append(args, sc.dir)
+				}
+				out, errOut, code := runCLI(t, args...)
+				if code != exitOK {
+					t.Fatalf("%s: exit %d: %s", format, code, errOut)
+				}
+				if strings.Contains(out, st) {
+					t.Errorf("%s: the store's temporary path is in the report", format)
+				}
+				goldenFile(t, filepath.Join(goldenDir, sc.name+formatExt[format]), out)
+				if format == "json" {
+					var doc map[string]any
+					if err := json.Unmarshal([]byte(out), &doc); err != nil {
+						t.Errorf("invalid JSON: %v", err)
+					}
+				}
+			}
+		})
+	}
+}
+
+// reportJSON is the part of the JSON report the tests below read.
+type reportJSON struct {
+	Athlete string `json:"athlete"`
+	AsOf    string `json:"as_of"`
+	Verdict string `json:"verdict"`
+	Flags   []struct {
+		Kind     string         `json:"kind"`
+		Rule     string         `json:"rule"`
+		Severity string         `json:"severity"`
+		Message  string         `json:"message"`
+		Evidence map[string]any `json:"evidence"`
+		Source   string         `json:"source"`
+		When     string         `json:"when"`
+	} `json:"flags"`
+	Runs []struct {
+		File  string   `json:"file"`
+		Flags []string `json:"flags"`
+	} `json:"runs"`
+	Symptoms []struct {
+		Time string `json:"time"`
+	} `json:"symptoms"`
+}
+
+// The demo tells its story: the 22 km spike of 2026-10-18, late-run
+// asymmetry in the long runs after it, and toe tingling that persists at
+// rest, which is a red flag: see a clinician.
+func TestReportDemoStory(t *testing.T) {
+	noUserConfig(t)
+	t.Setenv("GAITKEEPER_SYMPTOMS_TIMEZONE", demoZone)
+	inRepoRoot(t)
+	out, errOut, code := runCLI(t, "report", "--athlete", "demo", "--store", t.TempDir(), "--format", "json",
+		"--symptoms", "testdata/demo/symptoms.csv", "testdata/demo")
+	if code != exitOK {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	if !strings.Contains(errOut, "54 activities added") {
+		t.Errorf("stderr %q: want the 54 demo runs stored", errOut)
+	}
+	var doc reportJSON
+	if err := json.Unmarshal([]byte(out), &doc); err != nil {
+		t.Fatal(err)
+	}
+	// The default report day is the later of the last run (2026-11-22)
+	// and the last symptom entry (2026-11-22 18:00).
+	if doc.AsOf != "2026-11-22" || doc.Verdict != "refer" || len(doc.Runs) != 54 || len(doc.Symptoms) != 9 {
+		t.Fatalf("as of %s, verdict %s, %d runs, %d symptoms; want 2026-11-22, refer, 54, 9", doc.AsOf, doc.Verdict, len(doc.Runs), len(doc.Symptoms))
+	}
+	first := doc.Flags[0]
+	if first.Kind != "red_flag" || first.Rule != "red.persistent_nerve" || !strings.Contains(first.Message, "see a clinician") {
+		t.Errorf("first flag %s %s %q: want the persistent nerve red flag, saying to see a clinician", first.Kind, first.Rule, first.Message)
+	}
+	flagged := map[string][]string{}
+	for _, r := range doc.Runs {
+		flagged[filepath.Base(r.File)] = r.Flags
+	}
+	if got := flagged["2026-10-18-long.fit"]; !slices.Contains(got, "overuse.session_spike") {
+		t.Errorf("2026-10-18-long.fit flags %v: want the session spike", got)
+	}
+	for _, f := range doc.Flags {
+		if f.Rule == "overuse.session_spike" && f.Evidence["band"] != "moderate" {
+			t.Errorf("spike evidence %v: want Frandsen's moderate band (22 ÷ 15.5 = 1.419)", f.Evidence)
+		}
+		if f.Source == "" {
+			t.Errorf("%s has no source", f.Rule)
+		}
+	}
+	for _, long := range []string{"2026-11-08-long.fit", "2026-11-15-long.fit", "2026-11-22-long.fit"} {
+		if got := flagged[long]; !slices.Contains(got, "form.asymmetry_drift") || !slices.Contains(got, "form.cadence_drift") {
+			t.Errorf("%s flags %v: want the late asymmetry and cadence drift", long, got)
+		}
+	}
+	for name, rules := range flagged {
+		if len(rules) > 0 && !strings.Contains(name, "long") {
+			t.Errorf("easy run %s flagged %v: the demo's easy runs are steady", name, rules)
+		}
+	}
+}
+
+// --as-of leaves out what came later: on the day of the spike, the spike
+// and the first sore forefoot are all there is.
+func TestReportAsOf(t *testing.T) {
+	noUserConfig(t)
+	t.Setenv("GAITKEEPER_SYMPTOMS_TIMEZONE", demoZone)
+	inRepoRoot(t)
+	out, errOut, code := runCLI(t, "report", "--athlete", "demo", "--store", t.TempDir(), "--format", "json", "--as-of", "2026-10-18",
+		"--symptoms", "testdata/demo/symptoms.csv", "testdata/demo")
+	if code != exitOK {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	var doc reportJSON
+	if err := json.Unmarshal([]byte(out), &doc); err != nil {
+		t.Fatal(err)
+	}
+	// 31 runs from 2026-08-31 to 2026-10-18 (testdata/demo/README.md).
+	if doc.AsOf != "2026-10-18" || len(doc.Runs) != 31 || len(doc.Symptoms) != 1 {
+		t.Fatalf("as of %s: %d runs, %d symptoms; want 31 and 1", doc.AsOf, len(doc.Runs), len(doc.Symptoms))
+	}
+	var rules []string
+	for _, f := range doc.Flags {
+		rules = append(rules, f.Rule)
+	}
+	if doc.Verdict != "risk" || !slices.Contains(rules, "overuse.session_spike") || slices.Contains(rules, "red.persistent_nerve") {
+		t.Errorf("verdict %s, flags %v: want risk with the spike and no nerve red flag yet", doc.Verdict, rules)
+	}
+}
+
+func TestReportBadInput(t *testing.T) {
+	noUserConfig(t)
+	st := t.TempDir()
+	tests := []struct {
+		name string
+		args []string
+		code int
+		want string
+	}{
+		{"no athlete", []string{"report", "--store", st}, exitUsage, "--athlete is required"},
+		{"bad format", []string{"report", "--athlete", "a", "--store", st, "--format", "pdf"}, exitUsage, `--format "pdf"`},
+		{"bad as-of", []string{"report", "--athlete", "a", "--store", st, "--as-of", "22/11/2026"}, exitUsage, `--as-of "22/11/2026"`},
+		{"nothing stored", []string{"report", "--athlete", "a", "--store", st}, exitFailed, "athlete a: no runs and no symptom log"},
+		{"bad symptom log", []string{"report", "--athlete", "a", "--store", st, "--symptoms", filepath.Join("..", "..", "ingest", "testdata", "symptoms", "bad.csv")},
+			exitFailed, "bad.csv:2:"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, errOut, code := runCLI(t, tt.args...)
+			if code != tt.code || !strings.Contains(errOut, tt.want) {
+				t.Errorf("exit %d, stderr %q; want exit %d and %q", code, errOut, tt.code, tt.want)
+			}
+		})
+	}
+}
+
+// A file that is not FIT among the paths is named on stderr with its
+// byte offset and makes the exit status 1; the report of the others is
+// still written.
+func TestReportIngestsWhatItCan(t *testing.T) {
+	noUserConfig(t)
+	dir := t.TempDir()
+	good, err := os.ReadFile(filepath.Join("..", "..", "testdata", "demo", "2026-10-18-long.fit"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile(filepath.Join(dir, "good.fit"), good, 0o644)
+	os.WriteFile(filepath.Join(dir, "bad.fit"), []byte("not a FIT file at all"), 0o644)
+	out, errOut, code := runCLI(t, "report", "--athlete", "a", "--store", t.TempDir(), dir)
+	if code != exitFailed || !strings.Contains(errOut, "bad.fit: byte") || !strings.Contains(out, "1 run, 22.0 km") {
+		t.Errorf("exit %d\nstderr %s\nstdout %s", code, errOut, out)
+	}
+}
