@@ -39,6 +39,7 @@ type Report struct {
 	Warnings []string
 
 	Charts ChartOptions
+	Load   gait.LoadParams // the load settings Assess used: the spike bands
 	// CadenceBandMADs is how many of the runner's own MADs below their
 	// median cadence counts as low (rule form.cadence_below_own), and
 	// BalanceGreenMaxPct Garmin's green balance edge: the bands the charts
@@ -72,14 +73,14 @@ func DefaultChartOptions() ChartOptions {
 // (rules_runs.go): the cadence chart draws the same band.
 const cadenceBandMinSPM = 2
 
-// Build assembles the report of h from its assessment. rules are those
-// given to Assess and p the analysis parameters (for Garmin's balance
-// zones); traces are the within-run traces of the runs FlaggedRuns chose
-// (NewTrace), in any order.
-func Build(h History, as Assessment, rules Rules, p gait.Params, c ChartOptions, traces []Trace) *Report {
+// Build assembles the report of h from its assessment. rules and load
+// are those given to Assess and p the analysis parameters (for Garmin's
+// balance zones); traces are the within-run traces of the runs
+// FlaggedRuns chose (NewTrace), in any order.
+func Build(h History, as Assessment, rules Rules, p gait.Params, load gait.LoadParams, c ChartOptions, traces []Trace) *Report {
 	r := &Report{
 		Athlete: h.Athlete, AsOf: h.Now, Verdict: Verdict(as.Flags), Flags: as.Flags,
-		Runs: h.Runs, Spikes: as.Spikes, Baseline: as.Baseline, Charts: c,
+		Runs: h.Runs, Spikes: as.Spikes, Baseline: as.Baseline, Charts: c, Load: load,
 		CadenceBandMADs:    rules["form.cadence_below_own"].Threshold,
 		BalanceGreenMaxPct: p.BalanceGreenMaxPct, BalanceOrangeMaxPct: p.BalanceOrangeMaxPct,
 	}

@@ -67,7 +67,7 @@ func (r *Report) WriteSummary(w io.Writer) error {
 	p := &printer{w: w}
 	p.f("%s, as of %s: %s (%s)\n", r.Athlete, r.AsOf.Format(time.DateOnly), verdictText(r.Verdict), r.countsText())
 	for _, f := range r.Flags {
-		p.f("  %-6s %-23s %s\n", f.Severity, f.Rule, f.Message)
+		p.f("  %-5s  %s  %-22s  %s\n", f.Severity, f.When.Format(time.DateOnly), f.Rule, f.Message)
 	}
 	return p.err
 }

@@ -29,7 +29,7 @@ type reportOptions struct {
 
 func (o *reportOptions) AddFlags(f *pflag.FlagSet) {
 	o.storeFlags.AddFlags(f)
-	f.StringVar(&o.format, "format", "text", "output format: text or json")
+	f.StringVar(&o.format, "format", "text", "output format: text, json, html or md")
 	f.StringVarP(&o.output, "output", "o", "", "write the report to `FILE` instead of standard output (with --all: a folder)")
 	f.StringVar(&o.symptoms, "symptoms", "", "read the symptom log from `FILE` (CSV, YAML or JSON) instead of the athlete's stored diary")
 	f.StringVar(&o.asOf, "as-of", "", "report day `YYYY-MM-DD` (default: the later of the last run and the last symptom entry)")
@@ -38,15 +38,21 @@ func (o *reportOptions) AddFlags(f *pflag.FlagSet) {
 func newReportCommand(g *globalOptions) *cobra.Command {
 	var opts reportOptions
 	cmd := &cobra.Command{
-		Use:   "report --athlete NAME [--format text|json] [-o FILE] [PATH...]",
+		Use:   "report --athlete NAME [--format text|json|html|md] [-o FILE] [PATH...]",
 		Short: "An athlete's flags with their evidence, and the timeline of load, gait and symptoms",
 		Long: `Report lines an athlete's stored runs up with their symptom log and
 writes what it finds: the verdict (refer, risk or none), red flags first
 (each says to see a clinician), every flag with its numbers, threshold and
-source, and the timeline week by week.
+source, and the timeline week by week, as text, JSON, Markdown or HTML.
+The HTML report is one file that needs no network: charts of weekly load
+with distance spikes and the ACWR band, the symptoms on the same time
+axis, cadence and ground-contact balance per run against the runner's own
+band, and within-run traces of the flagged runs.
 
 PATH arguments (FIT files, folders, .zip exports) are stored for the
-athlete first, one after another.
+athlete first, one after another. --symptoms reads a symptom log (CSV,
+YAML or JSON) in place of the athlete's stored diary; times without an
+offset are in the configured zone (symptoms.timezone).
 
 The report day (--as-of) defaults to the later of the last run and the last
 symptom entry, so a report of the same data reads the same whatever day it
@@ -66,11 +72,11 @@ EXIT STATUS
 }
 
 // formatExt is the file extension of each output format.
-var formatExt = map[string]string{"text": ".txt", "json": ".json"}
+var formatExt = map[string]string{"text": ".txt", "json": ".json", "html": ".html", "md": ".md"}
 
 func runReport(ctx context.Context, o reportOptions, g globalOptions, paths []string, stdout, stderr io.Writer) error {
 	if _, ok := formatExt[o.format]; !ok {
-		return usageError{fmt.Sprintf("--format %q: want text or json", o.format)}
+		return usageError{fmt.Sprintf("--format %q: want text, json, html or md", o.format)}
 	}
 	var asOf time.Time
 	if o.asOf != "" {
@@ -219,8 +225,8 @@ func buildReport(ctx context.Context, st *store.Store, cfg config.Config, athlet
 	}
 	h := report.History{Athlete: athlete, Runs: keptRuns, Symptoms: keptSyms,
 		Now: time.Date(asOf.Year(), asOf.Month(), asOf.Day(), 0, 0, 0, 0, loc)}
-	rules, charts := cfg.ReportRules(), cfg.ChartOptions()
-	as := report.Assess(h, rules, cfg.LoadParams(), cfg.ReportOptions())
+	rules, load, charts := cfg.ReportRules(), cfg.LoadParams(), cfg.ChartOptions()
+	as := report.Assess(h, rules, load, cfg.ReportOptions())
 
 	byID := map[string]store.ActivityRow{}
 	for _, r := range rows {
@@ -240,7 +246,7 @@ func buildReport(ctx context.Context, st *store.Store, cfg config.Config, athlet
 		}
 		traces = append(traces, report.NewTrace(r, report.FlagsOf(as.Flags, r), a, p, charts.TraceBinS))
 	}
-	rep := report.Build(h, as, rules, p, charts, traces)
+	rep := report.Build(h, as, rules, p, load, charts, traces)
 	rep.Warnings = append(rep.Warnings, warnings...)
 	return rep, nil
 }
@@ -263,6 +269,10 @@ func writeReport(w io.Writer, r *report.Report, format string) error {
 	switch format {
 	case "json":
 		return r.WriteJSON(w)
+	case "html":
+		return r.WriteHTML(w)
+	case "md":
+		return r.WriteMarkdown(w)
 	}
 	return r.WriteText(w)
 }

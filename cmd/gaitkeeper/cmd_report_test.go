@@ -74,7 +74,7 @@ func TestReportGolden(t *testing.T) {
 	for _, sc := range reportScenarios(t, ".") {
 		t.Run(sc.name, func(t *testing.T) {
 			st := t.TempDir()
-			for i, format := range []string{"text", "json"} {
+			for i, format := range []string{"text", "json", "md", "html"} {
 				args := []string{"report", "--athlete", "demo", "--store", st, "--as-of", sc.asOf, "--format", format}
 				if sc.symptoms != "" {
 					args = append(args, "--symptoms", sc.symptoms)
@@ -91,9 +91,12 @@ func TestReportGolden(t *testing.T) {
 				}
 				goldenFile(t, filepath.Join(goldenDir, sc.name+formatExt[format]), out)
 				if format == "json" {
-					var doc map[string]any
+					var doc reportJSON
 					if err := json.Unmarshal([]byte(out), &doc); err != nil {
-						t.Errorf("invalid JSON: %v", err)
+						t.Fatalf("invalid JSON: %v", err)
+					}
+					if sc.name == "demo" {
+						checkDemoStory(t, doc)
 					}
 				}
 			}
@@ -124,27 +127,12 @@ type reportJSON struct {
 	} `json:"symptoms"`
 }
 
-// The demo tells its story: the 22 km spike of 2026-10-18, late-run
-// asymmetry in the long runs after it, and toe tingling that persists at
-// rest, which is a red flag: see a clinician.
-func TestReportDemoStory(t *testing.T) {
-	noUserConfig(t)
-	t.Setenv("GAITKEEPER_SYMPTOMS_TIMEZONE", demoZone)
-	inRepoRoot(t)
-	out, errOut, code := runCLI(t, "report", "--athlete", "demo", "--store", t.TempDir(), "--format", "json",
-		"--symptoms", "testdata/demo/symptoms.csv", "testdata/demo")
-	if code != exitOK {
-		t.Fatalf("exit %d: %s", code, errOut)
-	}
-	if !strings.Contains(errOut, "54 activities added") {
-		t.Errorf("stderr %q: want the 54 demo runs stored", errOut)
-	}
-	var doc reportJSON
-	if err := json.Unmarshal([]byte(out), &doc); err != nil {
-		t.Fatal(err)
-	}
-	// The default report day is the later of the last run (2026-11-22)
-	// and the last symptom entry (2026-11-22 18:00).
+// checkDemoStory checks that the demo's report tells its story: the
+// 22 km spike of 2026-10-18, late-run asymmetry in the long runs after
+// it, and toe tingling that persists at rest, which is a red flag: see a
+// clinician.
+func checkDemoStory(t *testing.T, doc reportJSON) {
+	t.Helper()
 	if doc.AsOf != "2026-11-22" || doc.Verdict != "refer" || len(doc.Runs) != 54 || len(doc.Symptoms) != 9 {
 		t.Fatalf("as of %s, verdict %s, %d runs, %d symptoms; want 2026-11-22, refer, 54, 9", doc.AsOf, doc.Verdict, len(doc.Runs), len(doc.Symptoms))
 	}
@@ -179,18 +167,34 @@ func TestReportDemoStory(t *testing.T) {
 	}
 }
 
-// --as-of leaves out what came later: on the day of the spike, the spike
-// and the first sore forefoot are all there is.
+// The report day defaults to the later of the last run (2026-11-22
+// 08:32) and the last symptom entry (2026-11-22 18:00); --as-of leaves
+// out what came later: on the day of the spike, the spike and the first
+// sore forefoot are all there is.
 func TestReportAsOf(t *testing.T) {
 	noUserConfig(t)
 	t.Setenv("GAITKEEPER_SYMPTOMS_TIMEZONE", demoZone)
 	inRepoRoot(t)
-	out, errOut, code := runCLI(t, "report", "--athlete", "demo", "--store", t.TempDir(), "--format", "json", "--as-of", "2026-10-18",
-		"--symptoms", "testdata/demo/symptoms.csv", "testdata/demo")
+	st := t.TempDir()
+	out, errOut, code := runCLI(t, "report", "--athlete", "demo", "--store", st, "--format", "json", "--symptoms", "testdata/demo/symptoms.csv", "testdata/demo")
 	if code != exitOK {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
+	if !strings.Contains(errOut, "54 activities added") {
+		t.Errorf("stderr %q: want the 54 demo runs stored", errOut)
+	}
 	var doc reportJSON
+	if err := json.Unmarshal([]byte(out), &doc); err != nil {
+		t.Fatal(err)
+	}
+	if doc.AsOf != "2026-11-22" {
+		t.Errorf("default report day %s, want 2026-11-22", doc.AsOf)
+	}
+	out, errOut, code = runCLI(t, "report", "--athlete", "demo", "--store", st, "--format", "json", "--as-of", "2026-10-18", "--symptoms", "testdata/demo/symptoms.csv")
+	if code != exitOK {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	doc = reportJSON{}
 	if err := json.Unmarshal([]byte(out), &doc); err != nil {
 		t.Fatal(err)
 	}
@@ -248,5 +252,65 @@ func TestReportIngestsWhatItCan(t *testing.T) {
 	out, errOut, code := runCLI(t, "report", "--athlete", "a", "--store", t.TempDir(), dir)
 	if code != exitFailed || !strings.Contains(errOut, "bad.fit: byte") || !strings.Contains(out, "1 run, 22.0 km") {
 		t.Errorf("exit %d\nstderr %s\nstdout %s", code, errOut, out)
+	}
+}
+
+// Text from the data reaches the HTML escaped: a symptom note that is a
+// script, shoes and a file name with &, " and <. The Markdown escapes it
+// too, and the JSON stays valid.
+func TestReportEscapesUserText(t *testing.T) {
+	noUserConfig(t)
+	t.Setenv("GAITKEEPER_SYMPTOMS_TIMEZONE", demoZone)
+	dir := t.TempDir()
+	const evil = `a&"<b.fit`
+	for name, src := range map[string]string{"2026-10-11-long.fit": "2026-10-11-long.fit", evil: "2026-10-18-long.fit"} {
+		data, err := os.ReadFile(filepath.Join("..", "..", "testdata", "demo", src))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, name), data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	log := filepath.Join(t.TempDir(), "log.csv")
+	os.WriteFile(log, []byte("date,time,side,location,sensation,severity,shoes,notes\n"+
+		`2026-10-18,14:30,left,ball of foot,ache,3,"Tom & ""Jerry"" <x>","<script>alert(1)</script>"`+"\n"), 0o644)
+	st := t.TempDir()
+	outs := map[string]string{}
+	for i, format := range []string{"html", "md", "json"} {
+		args := []string{"report", "--athlete", "x", "--store", st, "--symptoms", log, "--format", format}
+		if i == 0 {
+			args = append(args, dir)
+		}
+		out, errOut, code := runCLI(t, args...)
+		if code != exitOK {
+			t.Fatalf("%s: exit %d: %s", format, code, errOut)
+		}
+		outs[format] = out
+	}
+	html := outs["html"]
+	if !strings.Contains(html, "overuse.session_spike") {
+		t.Fatal("the 22 km run after the 15.5 km one is not flagged: the file name would not reach the flags")
+	}
+	for _, raw := range []string{"<script", evil, `Tom & "Jerry" <x>`} {
+		if strings.Contains(strings.ToLower(html), strings.ToLower(raw)) {
+			t.Errorf("HTML holds %q unescaped", raw)
+		}
+	}
+	for _, esc := range []string{"&lt;script&gt;alert(1)&lt;/script&gt;", "a&amp;&#34;&lt;b.fit", "Tom &amp; &#34;Jerry&#34; &lt;x&gt;"} {
+		if !strings.Contains(html, esc) {
+			t.Errorf("HTML lacks the escaped %q", esc)
+		}
+	}
+	if strings.Contains(outs["md"], "<script>") || !strings.Contains(outs["md"], `\<script\>alert(1)\</script\>`) {
+		t.Errorf("Markdown does not escape the note")
+	}
+	var doc struct {
+		Symptoms []struct {
+			Notes string `json:"notes"`
+		} `json:"symptoms"`
+	}
+	if err := json.Unmarshal([]byte(outs["json"]), &doc); err != nil || len(doc.Symptoms) != 1 || doc.Symptoms[0].Notes != "<script>alert(1)</script>" {
+		t.Errorf("JSON: %v, %+v", err, doc)
 	}
 }
