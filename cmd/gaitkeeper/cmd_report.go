@@ -25,6 +25,7 @@ type reportOptions struct {
 	output   string
 	symptoms string
 	asOf     string
+	all      bool
 }
 
 func (o *reportOptions) AddFlags(f *pflag.FlagSet) {
@@ -33,12 +34,13 @@ func (o *reportOptions) AddFlags(f *pflag.FlagSet) {
 	f.StringVarP(&o.output, "output", "o", "", "write the report to `FILE` instead of standard output (with --all: a folder)")
 	f.StringVar(&o.symptoms, "symptoms", "", "read the symptom log from `FILE` (CSV, YAML or JSON) instead of the athlete's stored diary")
 	f.StringVar(&o.asOf, "as-of", "", "report day `YYYY-MM-DD` (default: the later of the last run and the last symptom entry)")
+	f.BoolVar(&o.all, "all", false, "report on every athlete in the store, with an index sorted by risk; -o names a folder")
 }
 
 func newReportCommand(g *globalOptions) *cobra.Command {
 	var opts reportOptions
 	cmd := &cobra.Command{
-		Use:   "report --athlete NAME [--format text|json|html|md] [-o FILE] [PATH...]",
+		Use:   "report (--athlete NAME [PATH...] | --all -o FOLDER) [--format text|json|html|md] [-o FILE]",
 		Short: "An athlete's flags with their evidence, and the timeline of load, gait and symptoms",
 		Long: `Report lines an athlete's stored runs up with their symptom log and
 writes what it finds: the verdict (refer, risk or none), red flags first
@@ -59,6 +61,12 @@ symptom entry, so a report of the same data reads the same whatever day it
 is made; runs and symptoms after it are left out. When -o is given, a short
 summary goes to standard output.
 
+--all writes a report for every athlete in the store, each with their
+stored diary, into the folder -o names (<athlete>.html, or .txt, .json, .md
+by --format), and an index (index.html, ...) with one row per athlete,
+sorted by verdict (refer, then risk, then none) and name, linking each
+report.
+
 EXIT STATUS
   0  the report was written
   1  a PATH could not be read (the report is still written), or no report
@@ -70,6 +78,9 @@ EXIT STATUS
 	opts.AddFlags(cmd.Flags())
 	return cmd
 }
+
+// errNothingToReport: the athlete has no runs stored and no symptom log.
+var errNothingToReport = errors.New("no runs and no symptom log to report on")
 
 // formatExt is the file extension of each output format.
 var formatExt = map[string]string{"text": ".txt", "json": ".json", "html": ".html", "md": ".md"}
@@ -85,7 +96,14 @@ func runReport(ctx context.Context, o reportOptions, g globalOptions, paths []st
 			return usageError{fmt.Sprintf("--as-of %q: want a date YYYY-MM-DD", o.asOf)}
 		}
 	}
-	if err := o.requireAthlete(); err != nil {
+	if o.all {
+		switch {
+		case o.athlete != "" || len(paths) > 0 || o.symptoms != "":
+			return usageError{"--all reports on the stored athletes with their stored diaries: it takes no --athlete, --symptoms or PATH"}
+		case o.output == "":
+			return usageError{"--all needs -o FOLDER"}
+		}
+	} else if err := o.requireAthlete(); err != nil {
 		return err
 	}
 	cfg, err := g.config()
@@ -102,7 +120,12 @@ func runReport(ctx context.Context, o reportOptions, g globalOptions, paths []st
 			return err
 		}
 	}
-	if err := reportOne(ctx, st, cfg, o, asOf, stdout); err != nil {
+	if o.all {
+		err = reportAll(ctx, st, cfg, o.format, o.output, asOf, stdout)
+	} else {
+		err = reportOne(ctx, st, cfg, o, asOf, stdout)
+	}
+	if err != nil {
 		return err
 	}
 	if failed {
@@ -190,6 +213,60 @@ func reportOne(ctx context.Context, st *store.Store, cfg config.Config, o report
 	return err
 }
 
+// reportAll writes every athlete's report and the index into dir.
+func reportAll(ctx context.Context, st *store.Store, cfg config.Config, format, dir string, asOf time.Time, stdout io.Writer) error {
+	loc, err := cfg.Location()
+	if err != nil {
+		return err
+	}
+	names, err := st.Athletes()
+	if err != nil {
+		return err
+	}
+	if len(names) == 0 {
+		return errors.New("the store holds no athletes")
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	ext := formatExt[format]
+	// An athlete called "index" must not overwrite the index.
+	file := func(athlete string) string {
+		if athlete == "index" {
+			return "index-athlete" + ext
+		}
+		return athlete + ext
+	}
+	var reps []*report.Report
+	for _, name := range names {
+		syms, err := storedSymptoms(st, name, loc)
+		if err != nil {
+			return err
+		}
+		rep, err := buildReport(ctx, st, cfg, name, syms, asOf)
+		if errors.Is(err, errNothingToReport) {
+			fmt.Fprintf(stdout, "%s: left out: %v\n", name, errNothingToReport)
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		if err := writeFile(filepath.Join(dir, file(name)), func(w io.Writer) error { return writeReport(w, rep, format) }); err != nil {
+			return err
+		}
+		reps = append(reps, rep)
+	}
+	idx := report.NewIndex(reps, file)
+	if err := writeFile(filepath.Join(dir, "index"+ext), func(w io.Writer) error { return writeIndex(w, idx, format) }); err != nil {
+		return err
+	}
+	if err := idx.WriteText(stdout); err != nil {
+		return err
+	}
+	_, err = fmt.Fprintf(stdout, "wrote %s and %d reports in %s\n", "index"+ext, len(reps), dir)
+	return err
+}
+
 // buildReport assesses athlete's stored runs with syms as of the day
 // asOf (zero: the later of the last run and the last symptom) and reads
 // the samples of the flagged runs for their traces.
@@ -204,7 +281,7 @@ func buildReport(ctx context.Context, st *store.Store, cfg config.Config, athlet
 		return nil, err
 	}
 	if len(runs) == 0 && len(syms) == 0 {
-		return nil, fmt.Errorf("athlete %s: no runs and no symptom log to report on", athlete)
+		return nil, fmt.Errorf("athlete %s: %w", athlete, errNothingToReport)
 	}
 	if asOf.IsZero() {
 		asOf = defaultAsOf(runs, syms)
@@ -275,6 +352,18 @@ func writeReport(w io.Writer, r *report.Report, format string) error {
 		return r.WriteMarkdown(w)
 	}
 	return r.WriteText(w)
+}
+
+func writeIndex(w io.Writer, x report.Index, format string) error {
+	switch format {
+	case "json":
+		return x.WriteJSON(w)
+	case "html":
+		return x.WriteHTML(w)
+	case "md":
+		return x.WriteMarkdown(w)
+	}
+	return x.WriteText(w)
 }
 
 // writeFile writes what write gives to path, replacing it only once the

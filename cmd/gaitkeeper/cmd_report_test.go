@@ -7,6 +7,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/gaitkeeper/gaitkeeper/internal/config"
 )
 
 // reportScenario is a folder of FIT files with a symptom log and the
@@ -312,5 +314,104 @@ func TestReportEscapesUserText(t *testing.T) {
 	}
 	if err := json.Unmarshal([]byte(outs["json"]), &doc); err != nil || len(doc.Symptoms) != 1 || doc.Symptoms[0].Notes != "<script>alert(1)</script>" {
 		t.Errorf("JSON: %v, %+v", err, doc)
+	}
+}
+
+// --all writes every athlete's report and an index sorted by verdict,
+// then name, linking each report.
+func TestReportAll(t *testing.T) {
+	noUserConfig(t)
+	t.Setenv("GAITKEEPER_SYMPTOMS_TIMEZONE", demoZone)
+	inRepoRoot(t)
+	st := t.TempDir()
+	put := func(athlete string, files ...string) {
+		t.Helper()
+		args := []string{"report", "--athlete", athlete, "--store", st}
+		for _, f := range files {
+			args = append(args, "testdata/demo/"+f)
+		}
+		if _, errOut, code := runCLI(t, args...); code != exitOK {
+			t.Fatalf("%s: exit %d: %s", athlete, code, errOut)
+		}
+	}
+	put("carl", "2026-09-04-easy.fit")
+	put("bob", "2026-09-02-easy.fit")
+	put("anna", "2026-10-11-long.fit", "2026-10-18-long.fit") // 22 ÷ 15.5 km: a moderate spike, risk
+	put("demo", "2026-11-15-long.fit", "2026-11-22-long.fit")
+	// The demo's diary, stored: nerve signs for 21 days, refer.
+	cfg, err := config.Load(config.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := storeFlags{dir: st}.open(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	diary, _ := s.SymptomsPath("demo")
+	log, err := os.ReadFile("testdata/demo/symptoms.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	os.MkdirAll(filepath.Dir(diary), 0o755)
+	if err := os.WriteFile(diary, log, 0o644); err != nil {
+		t.Fatal(err)
+	}
+
+	want := []struct{ athlete, verdict string }{{"demo", "refer"}, {"anna", "risk"}, {"bob", "none"}, {"carl", "none"}}
+	dir := filepath.Join(t.TempDir(), "coach")
+	out, errOut, code := runCLI(t, "report", "--all", "--store", st, "--format", "html", "-o", dir)
+	if code != exitOK {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	index, err := os.ReadFile(filepath.Join(dir, "index.html"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	last := -1
+	for _, w := range want {
+		page, err := os.ReadFile(filepath.Join(dir, w.athlete+".html"))
+		if err != nil {
+			t.Errorf("%s: %v", w.athlete, err)
+		} else if !strings.Contains(string(page), `class="top verdict-`+w.verdict+`"`) {
+			t.Errorf("%s.html: want verdict %s", w.athlete, w.verdict)
+		}
+		at := strings.Index(string(index), `href="`+w.athlete+`.html"`)
+		row := strings.LastIndex(string(index)[:max(at, 0)], "<tr ")
+		if at < 0 || at < last || !strings.HasPrefix(string(index)[row:], `<tr class="verdict-`+w.verdict+`"`) {
+			t.Errorf("index: %s (%s) at %d, after %d; want sorted by verdict, then name", w.athlete, w.verdict, at, last)
+		}
+		last = at
+		if !strings.Contains(out, w.verdict+strings.Repeat(" ", 8-len(w.verdict))+w.athlete) {
+			t.Errorf("stdout lacks the %s row:\n%s", w.athlete, out)
+		}
+	}
+
+	jsonDir := filepath.Join(t.TempDir(), "json")
+	if _, errOut, code := runCLI(t, "report", "--all", "--store", st, "--format", "json", "-o", jsonDir); code != exitOK {
+		t.Fatalf("json: exit %d: %s", code, errOut)
+	}
+	var doc struct {
+		Athletes []struct {
+			Athlete, Verdict, Report string
+		} `json:"athletes"`
+	}
+	data, _ := os.ReadFile(filepath.Join(jsonDir, "index.json"))
+	if err := json.Unmarshal(data, &doc); err != nil || len(doc.Athletes) != len(want) {
+		t.Fatalf("index.json: %v, %+v", err, doc)
+	}
+	for i, w := range want {
+		if a := doc.Athletes[i]; a.Athlete != w.athlete || a.Verdict != w.verdict || a.Report != w.athlete+".json" {
+			t.Errorf("index.json row %d: %+v, want %s %s", i, a, w.athlete, w.verdict)
+		}
+	}
+
+	for _, args := range [][]string{
+		{"report", "--all", "--store", st},
+		{"report", "--all", "--store", st, "--athlete", "anna", "-o", dir},
+		{"report", "--all", "--store", st, "-o", dir, "testdata/demo"},
+	} {
+		if _, _, code := runCLI(t, args...); code != exitUsage {
+			t.Errorf("%v: exit %d, want %d", args, code, exitUsage)
+		}
 	}
 }
