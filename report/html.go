@@ -98,7 +98,10 @@ func (r *Report) htmlPage() htmlPage {
 		h := htmlTrace{Heading: t.Local.Format("Monday 2 January 2006, 15:04"), Rules: t.Rules, Chart: r.traceChart(t, i)}
 		if run, ok := runByTime(r.Runs, t.Local); ok {
 			m := run.Metrics
-			h.Facts = fmt.Sprintf("%s · %s km in %s moving · cadence %.0f spm · balance %.2f%% left", t.File, kmOrDash(m.Effort.DistanceM), clock(m.MovingTimeS), m.Cadence.Mean, m.Balance.LeftPct.Mean)
+			h.Facts = fmt.Sprintf("%s · %s km in %s moving · cadence %s spm", t.File, kmOrDash(m.Effort.DistanceM), clock(m.MovingTimeS), numOrDash(m.Cadence.Mean, "%.0f"))
+			if b := m.Balance.LeftPct.Mean; !math.IsNaN(b) {
+				h.Facts += fmt.Sprintf(" · balance %.2f%% left", b)
+			}
 			if d := m.Drift; d.Cadence.Measured || d.SymmetryIndex.Measured {
 				h.Facts += fmt.Sprintf(" · late-run drift: cadence %s spm, SI %s points", signed(d.Cadence), signed(d.SymmetryIndex))
 			}
@@ -151,6 +154,13 @@ func durationOrDash(d time.Duration) string {
 		return "-"
 	}
 	return durationText(d)
+}
+
+func numOrDash(v float64, format string) string {
+	if math.IsNaN(v) {
+		return "-"
+	}
+	return fmt.Sprintf(format, v)
 }
 
 func valueOrDash(v gait.Value, format string) string {

@@ -229,3 +229,27 @@ func TestBuildTrimsDays(t *testing.T) {
 		t.Errorf("%d weeks, first %d runs", len(r.Weeks), r.Weeks[0].Runs)
 	}
 }
+
+// A run without balance (a wrist-only watch) gets a cadence-only trace,
+// not an empty balance panel.
+func TestTraceChartWithoutBalance(t *testing.T) {
+	a := traceRun(1200)
+	for i := range a.GCTBalanceLeftPct {
+		a.GCTBalanceLeftPct[i] = math.NaN()
+	}
+	r := buildStory(t, "", "a.fit")
+	tr := NewTrace(Run{ID: "r", File: "wrist.fit", Local: day0}, nil, a, gait.DefaultParams(), 30)
+	c := r.traceChart(tr, 0)
+	with := r.traceChart(NewTrace(Run{ID: "r", File: "strap.fit", Local: day0}, nil, traceRun(1200), gait.DefaultParams(), 30), 0)
+	for _, p := range c.Paths {
+		if p.Class == "trace-balance" || p.Class == "green-edge" {
+			t.Errorf("balance drawn for a run without balance: %+v", p)
+		}
+	}
+	if !slices.ContainsFunc(with.Paths, func(p path) bool { return p.Class == "trace-balance" }) {
+		t.Error("no balance line for a run with balance")
+	}
+	if c.H >= with.H {
+		t.Errorf("height %v without balance, %v with: want one panel less", c.H, with.H)
+	}
+}

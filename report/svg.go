@@ -177,7 +177,11 @@ func (a dateAxis) draw(c *chart, f frame) {
 	for _, t := range a.ticks {
 		x := f.X(a.at(t))
 		c.Paths = append(c.Paths, path{D: fmt.Sprintf("M%v %vV%v", x, num(f.y0), num(f.y0+f.h)), Class: "grid"})
-		c.Texts = append(c.Texts, text{X: x, Y: num(f.y0 + f.h + 16), Class: "tick", Anchor: "middle", Text: t.Format("2 Jan")})
+		label := t.Format("2 Jan")
+		if a.days > 300 { // more than a season: the year matters more than the day
+			label = t.Format("Jan 2006")
+		}
+		c.Texts = append(c.Texts, text{X: x, Y: num(f.y0 + f.h + 16), Class: "tick", Anchor: "middle", Text: label})
 	}
 }
 
@@ -520,12 +524,13 @@ func (r *Report) balanceChart() (chart, bool) {
 	return c, true
 }
 
-// traceChart is one flagged run: cadence and balance over the run, with
-// the windows the drift compared and the spikes the analysis found.
+// traceChart is one flagged run: cadence and, when the run has it,
+// balance over the run, with the windows the drift compared and the
+// spikes the analysis found.
 func (r *Report) traceChart(t Trace, i int) chart {
-	const h, panel, gap = 340.0, 118.0, 34.0
-	c := chart{ID: fmt.Sprintf("trace-%d", i), W: chartW, H: h,
-		Title: fmt.Sprintf("Within the run of %s: cadence and balance", t.Local.Format("2 January 2006"))}
+	const panel, gap = 118.0, 34.0
+	hasBalance := slices.ContainsFunc(t.BalanceLeftPct, func(v float64) bool { return !math.IsNaN(v) })
+	c := chart{ID: fmt.Sprintf("trace-%d", i), Title: fmt.Sprintf("Within the run of %s: cadence and balance", t.Local.Format("2 January 2006"))}
 	end := 1.0
 	if n := len(t.MidMin); n > 0 {
 		end = t.MidMin[n-1] + t.BinS/120
@@ -533,8 +538,16 @@ func (r *Report) traceChart(t Trace, i int) chart {
 	xticks, _, _ := niceTicks(0, end, 8)
 	xticks = slices.DeleteFunc(xticks, func(v float64) bool { return v > end })
 	top := frame{x0: marginLeft, y0: marginTop, w: chartW - marginLeft - marginRight, h: panel, xlo: 0, xhi: end}
+	panels := []*frame{&top}
 	bot := top
-	bot.y0 = marginTop + panel + gap
+	if hasBalance {
+		bot.y0 = marginTop + panel + gap
+		panels = append(panels, &bot)
+	} else {
+		c.Title = fmt.Sprintf("Within the run of %s: cadence (no balance recorded)", t.Local.Format("2 January 2006"))
+	}
+	last := panels[len(panels)-1]
+	c.W, c.H = chartW, num(last.y0+last.h+marginBot+12)
 
 	series := func(f *frame, v []float64, title string, pad float64) {
 		lo, hi := math.Inf(1), math.Inf(-1)
@@ -551,19 +564,21 @@ func (r *Report) traceChart(t Trace, i int) chart {
 		c.yAxis(*f, ticks, title, false, true)
 	}
 	series(&top, t.CadenceSPM, "steps/min", 1)
-	series(&bot, t.BalanceLeftPct, "% left", 0.2)
-	// Garmin's green edges, where the balance trace leaves the green zone.
-	for _, e := range []float64{r.BalanceGreenMaxPct, 100 - r.BalanceGreenMaxPct} {
-		if e > bot.ylo && e < bot.yhi {
-			c.Paths = append(c.Paths, path{D: fmt.Sprintf("M%v %vH%v", num(bot.x0), bot.Y(e), num(bot.x0+bot.w)), Class: "green-edge",
-				Tip: fmt.Sprintf("Garmin's green zone ends at %.2f%%", e)})
+	if hasBalance {
+		series(&bot, t.BalanceLeftPct, "% left", 0.2)
+		// Garmin's green edges, where the balance trace leaves the green zone.
+		for _, e := range []float64{r.BalanceGreenMaxPct, 100 - r.BalanceGreenMaxPct} {
+			if e > bot.ylo && e < bot.yhi {
+				c.Paths = append(c.Paths, path{D: fmt.Sprintf("M%v %vH%v", num(bot.x0), bot.Y(e), num(bot.x0+bot.w)), Class: "green-edge",
+					Tip: fmt.Sprintf("Garmin's green zone ends at %.2f%%", e)})
+			}
 		}
 	}
 	window := func(a, b float64, class, label string) {
 		if math.IsNaN(a) || math.IsNaN(b) || b <= a {
 			return
 		}
-		c.Rects = append(c.Rects, rect{X: top.X(a), W: top.X(b) - top.X(a), Y: num(top.y0), H: num(bot.y0 + bot.h - top.y0), Class: class,
+		c.Rects = append(c.Rects, rect{X: top.X(a), W: top.X(b) - top.X(a), Y: num(top.y0), H: num(last.y0 + last.h - top.y0), Class: class,
 			Tip: fmt.Sprintf("%s: minutes %.0f–%.0f", label, a, b)})
 		c.Texts = append(c.Texts, text{X: top.X((a + b) / 2), Y: num(top.y0 - 6), Class: "note", Anchor: "middle", Text: label})
 	}
@@ -576,7 +591,12 @@ func (r *Report) traceChart(t Trace, i int) chart {
 		if s.Eccentric {
 			tip += ", downhill"
 		}
-		for _, f := range spikePanels(s.Metric, top, bot) {
+		// Cadence spikes on the cadence panel, symmetry-index spikes on
+		// the balance panel, the others (GCT, VO) on every panel.
+		for k, f := range panels {
+			if s.Metric == "cadence" && k != 0 || s.Metric == "symmetry_index" && k != 1 {
+				continue
+			}
 			c.Rects = append(c.Rects, rect{X: f.X(a), W: max(f.X(b)-f.X(a), 2), Y: num(f.y0), H: num(f.h), Class: "spike-window", Tip: tip})
 		}
 	}
@@ -600,37 +620,31 @@ func (r *Report) traceChart(t Trace, i int) chart {
 		}
 	}
 	line(top, t.CadenceSPM, "trace-cadence")
-	if bot.ylo < 50 && bot.yhi > 50 {
-		c.Paths = append(c.Paths, path{D: fmt.Sprintf("M%v %vH%v", num(bot.x0), bot.Y(50), num(bot.x0+bot.w)), Class: "even"})
+	if hasBalance {
+		if bot.ylo < 50 && bot.yhi > 50 {
+			c.Paths = append(c.Paths, path{D: fmt.Sprintf("M%v %vH%v", num(bot.x0), bot.Y(50), num(bot.x0+bot.w)), Class: "even"})
+		}
+		line(bot, t.BalanceLeftPct, "trace-balance")
 	}
-	line(bot, t.BalanceLeftPct, "trace-balance")
-	c.frameBox(top)
-	c.frameBox(bot)
+	for _, f := range panels {
+		c.frameBox(*f)
+	}
 	for _, v := range xticks {
-		x := bot.X(v)
-		c.Paths = append(c.Paths, path{D: fmt.Sprintf("M%v %vV%v", x, num(bot.y0+bot.h), num(bot.y0+bot.h+4)), Class: "axis"})
-		c.Texts = append(c.Texts, text{X: x, Y: num(bot.y0 + bot.h + 16), Class: "tick", Anchor: "middle", Text: tickText(v)})
+		x := last.X(v)
+		c.Paths = append(c.Paths, path{D: fmt.Sprintf("M%v %vV%v", x, num(last.y0+last.h), num(last.y0+last.h+4)), Class: "axis"})
+		c.Texts = append(c.Texts, text{X: x, Y: num(last.y0 + last.h + 16), Class: "tick", Anchor: "middle", Text: tickText(v)})
 	}
-	c.Texts = append(c.Texts, text{X: num(bot.x0 + bot.w), Y: num(bot.y0 + bot.h + 30), Class: "axis-title", Anchor: "end", Text: "minutes since the start"})
-	c.Legend = []legendItem{
-		{"line", "trace-cadence", fmt.Sprintf("cadence, %.0f s means of moving records", t.BinS)},
-		{"line", "trace-balance", "balance, % of contact on the left"},
-		{"band", "ref-window", "reference window of the drift"},
-		{"band", "late-window", "late window (compared at matched speed and grade)"},
-		{"band", "spike-window", "spike: beyond the run's own robust spread"},
-		{"line", "green-edge", "edge of Garmin's green balance zone"},
+	c.Texts = append(c.Texts, text{X: num(last.x0 + last.w), Y: num(last.y0 + last.h + 30), Class: "axis-title", Anchor: "end", Text: "minutes since the start"})
+	c.Legend = []legendItem{{"line", "trace-cadence", fmt.Sprintf("cadence, %.0f s means of moving records", t.BinS)}}
+	if hasBalance {
+		c.Legend = append(c.Legend, legendItem{"line", "trace-balance", "balance, % of contact on the left"})
+	}
+	c.Legend = append(c.Legend,
+		legendItem{"band", "ref-window", "reference window of the drift"},
+		legendItem{"band", "late-window", "late window (compared at matched speed and grade)"},
+		legendItem{"band", "spike-window", "spike: beyond the run's own robust spread"})
+	if hasBalance {
+		c.Legend = append(c.Legend, legendItem{"line", "green-edge", "edge of Garmin's green balance zone"})
 	}
 	return c
-}
-
-// spikePanels returns the panels a spike of the metric is drawn on:
-// cadence on the top, symmetry index on the bottom, the others on both.
-func spikePanels(metric string, top, bot frame) []frame {
-	switch metric {
-	case "cadence":
-		return []frame{top}
-	case "symmetry_index":
-		return []frame{bot}
-	}
-	return []frame{top, bot}
 }
