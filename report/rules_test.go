@@ -19,6 +19,10 @@ func run(d int, km float64) Run {
 	m := gait.Metrics{Analyzed: true, Sport: "running", MovingTimeS: km * 360, DistanceM: km * 1000}
 	m.Effort.DistanceM, m.Effort.TRIMP = km*1000, math.NaN()
 	m.Cadence.Mean, m.Cadence.AtMedianSpeedSPM = 168, 168+float64(d%3)*0.5
+	// A cadence–speed line through that point at 1000 m / 360 s: 8 spm
+	// per m/s, a plausible slope (cadence rises with speed, domain.md C4).
+	m.Cadence.MedianSpeedMPS, m.Cadence.SlopeSPMPerMPS = 1000.0/360, 8
+	m.Cadence.InterceptSPM = m.Cadence.AtMedianSpeedSPM - 8*m.Cadence.MedianSpeedMPS
 	m.Balance = gait.Balance{Measurable: true, LeftPct: gait.Summary{Mean: 50.1}, StepVariabilityPct: 0.4}
 	return Run{ID: time.Duration(d).String(), File: "run.fit", Local: day0.AddDate(0, 0, d), Metrics: m}
 }

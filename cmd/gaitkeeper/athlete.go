@@ -11,6 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"math"
 	"time"
 
 	"github.com/spf13/pflag"
@@ -167,4 +168,78 @@ func storedSymptoms(st *store.Store, athlete string, loc *time.Location) ([]inge
 		return nil, nil
 	}
 	return syms, err
+}
+
+// storedActivity rebuilds the ingest.Activity of a stored row from its
+// samples, enough for gait.Analyze: the columns, start, sport, local
+// offset and session totals. What the store does not keep is left empty:
+// laps, timer pauses (devices write no records inside a pause, so the
+// moving records are the same) and sensors.
+func storedActivity(row store.ActivityRow, s *store.Samples) (*ingest.Activity, error) {
+	a := &ingest.Activity{Index: row.SessionIndex, Sport: row.Sport, SubSport: row.SubSport, Start: row.Start,
+		LocalOffset: time.Duration(row.LocalOffsetS) * time.Second, HasLocalOffset: row.HasLocalOffset, ClockUnset: row.ClockUnset,
+		Device: ingest.Device{Manufacturer: row.Manufacturer, Product: row.Product, Serial: row.Serial, SoftwareVersion: row.SoftwareVersion},
+		Dev:    s.Dev}
+	a.Totals = ingest.Totals{ElapsedS: row.ElapsedS, TimerS: row.TimerS, DistanceM: row.DistanceM, AscentM: row.AscentM,
+		DescentM: row.DescentM, Calories: row.CaloriesKcal, AvgHeartRate: row.AvgHeartRateBPM, MaxHeartRate: row.MaxHeartRateBPM,
+		AvgSpeedMPS: row.AvgSpeedMPS, AvgCadence: math.NaN(), AvgPowerW: row.AvgPowerW}
+	byName := map[string][]float64{}
+	for _, c := range s.Columns {
+		byName[c.Name] = c.Values
+	}
+	n := len(byName["elapsed_s"])
+	for _, c := range a.Columns() {
+		v, ok := byName[c.Name]
+		if !ok {
+			v = make([]float64, n)
+			for i := range v {
+				v[i] = math.NaN()
+			}
+		}
+		if len(v) != n {
+			return nil, fmt.Errorf("activity %s: column %s has %d values, elapsed_s %d", row.ID, c.Name, len(v), n)
+		}
+		*columnField(a, c.Name) = v
+	}
+	return a, nil
+}
+
+// columnField returns the field of a that holds the column named name,
+// as named by ingest.Activity.Columns.
+func columnField(a *ingest.Activity, name string) *[]float64 {
+	switch name {
+	case "elapsed_s":
+		return &a.Elapsed
+	case "distance_m":
+		return &a.DistanceM
+	case "speed_mps":
+		return &a.SpeedMPS
+	case "altitude_m":
+		return &a.AltitudeM
+	case "grade_pct":
+		return &a.GradePct
+	case "heart_rate_bpm":
+		return &a.HeartRateBPM
+	case "cadence_spm":
+		return &a.CadenceSPM
+	case "cadence_rpm":
+		return &a.CadenceRPM
+	case "gct_ms":
+		return &a.GCTMS
+	case "gct_balance_left_pct":
+		return &a.GCTBalanceLeftPct
+	case "stance_time_pct":
+		return &a.StanceTimePct
+	case "vertical_oscillation_mm":
+		return &a.VerticalOscillationMM
+	case "vertical_ratio_pct":
+		return &a.VerticalRatioPct
+	case "step_length_mm":
+		return &a.StepLengthMM
+	case "power_w":
+		return &a.PowerW
+	case "temperature_c":
+		return &a.TemperatureC
+	}
+	panic("gaitkeeper: no activity field for column " + name) // a column added to ingest without a case here
 }

@@ -155,16 +155,16 @@ func TestIngestCorpus(t *testing.T) {
 	run := readFile(t, filepath.Join(fitDir, "python-fitparse__garmin-fenix-5-run.fit"))
 	notFIT := []byte("Date,Distance\n2026-09-01,10.0\n")
 	header := readFile(t, filepath.Join(fitDir, "elevate__trosku.fit"))[:14]
-	writeFile(t, filepath.Join(bad, "notes.fit"), notFIT)
-	writeFile(t, filepath.Join(bad, "notes-copy.fit"), notFIT) // the same bytes twice in one run: both reported
+	writeTestFile(t, filepath.Join(bad, "notes.fit"), notFIT)
+	writeTestFile(t, filepath.Join(bad, "notes-copy.fit"), notFIT) // the same bytes twice in one run: both reported
 	demo := readFile(t, filepath.Join("..", "..", "testdata", "demo", "2026-09-02-easy.fit"))
-	writeFile(t, filepath.Join(bad, "demo.fit"), demo)
-	writeFile(t, filepath.Join(bad, "demo-copy.fit.gz"), gzipOf(t, demo)) // read once, the copy known
-	writeFile(t, filepath.Join(bad, "empty.fit"), nil)
-	writeFile(t, filepath.Join(bad, "header-only.fit"), header)
-	writeFile(t, filepath.Join(bad, "garbage.fit.gz"), []byte("not gzip"))
-	writeFile(t, filepath.Join(bad, "broken.zip"), []byte("PK not really"))
-	writeFile(t, filepath.Join(bad, "export.zip"), zipOf(t, map[string][]byte{
+	writeTestFile(t, filepath.Join(bad, "demo.fit"), demo)
+	writeTestFile(t, filepath.Join(bad, "demo-copy.fit.gz"), gzipOf(t, demo)) // read once, the copy known
+	writeTestFile(t, filepath.Join(bad, "empty.fit"), nil)
+	writeTestFile(t, filepath.Join(bad, "header-only.fit"), header)
+	writeTestFile(t, filepath.Join(bad, "garbage.fit.gz"), []byte("not gzip"))
+	writeTestFile(t, filepath.Join(bad, "broken.zip"), []byte("PK not really"))
+	writeTestFile(t, filepath.Join(bad, "export.zip"), zipOf(t, map[string][]byte{
 		"DI_CONNECT/part1.zip": zipOf(t, map[string][]byte{"run.fit": run, "notes2.fit": append(notFIT, '!')}),
 		"activities/1.fit.gz":  gzipOf(t, run[:len(run)-1]), // a new file (other bytes), the same activity
 	}))
@@ -339,7 +339,7 @@ func TestIngestParquetReadBack(t *testing.T) {
 	}
 	in := t.TempDir()
 	for i, n := range names {
-		writeFile(t, filepath.Join(in, fmt.Sprintf("%d.fit", i)), readFile(t, n))
+		writeTestFile(t, filepath.Join(in, fmt.Sprintf("%d.fit", i)), readFile(t, n))
 	}
 	ingestJSON(t, exitOK, "--athlete", "pq", "--store", root, in)
 
@@ -591,7 +591,7 @@ func readFile(t *testing.T, path string) []byte {
 	return b
 }
 
-func writeFile(t *testing.T, path string, b []byte) {
+func writeTestFile(t *testing.T, path string, b []byte) {
 	t.Helper()
 	if err := os.WriteFile(path, b, 0o644); err != nil {
 		t.Fatal(err)

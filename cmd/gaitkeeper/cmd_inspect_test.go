@@ -6,6 +6,7 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"flag"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -26,7 +27,14 @@ func runCLI(t *testing.T, args ...string) (stdout, stderr string, code int) {
 // golden compares got with testdata/name, or rewrites it under -update.
 func golden(t *testing.T, name, got string) {
 	t.Helper()
-	path := filepath.Join("testdata", name)
+	goldenFile(t, filepath.Join("testdata", name), got)
+}
+
+// goldenFile compares got with the file at path, or rewrites it under
+// -update.
+func goldenFile(t *testing.T, path, got string) {
+	t.Helper()
+	name := filepath.Base(path)
 	if *update {
 		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
 			t.Fatal(err)
@@ -38,8 +46,22 @@ func golden(t *testing.T, name, got string) {
 		t.Fatalf("%v (run go test -update to create it)", err)
 	}
 	if got != string(want) {
-		t.Errorf("%s differs from golden file (go test ./cmd/gaitkeeper -update to accept):\n--- got\n%s", name, got)
+		t.Errorf("%s differs from golden file (go test ./cmd/gaitkeeper -update to accept):\n%s", name, firstDiff(string(want), got))
 	}
+}
+
+// firstDiff shows the first line where got differs from want, with the
+// lines around it, so a large golden (an HTML report) fails readably.
+func firstDiff(want, got string) string {
+	w, g := strings.Split(want, "\n"), strings.Split(got, "\n")
+	i := 0
+	for i < len(w) && i < len(g) && w[i] == g[i] {
+		i++
+	}
+	lines := func(x []string) string {
+		return strings.Join(x[max(0, i-2):min(len(x), i+3)], "\n")
+	}
+	return fmt.Sprintf("first difference at line %d\n--- want\n%s\n--- got\n%s", i+1, lines(w), lines(g))
 }
 
 func TestInspectGolden(t *testing.T) {

@@ -63,6 +63,7 @@ func newRootCommand(g *globalOptions) *cobra.Command {
 	root.AddCommand(newLogCommand(g))
 	root.AddCommand(newHistoryCommand(g))
 	root.AddCommand(newIngestCommand(g))
+	root.AddCommand(newReportCommand(g))
 	return root
 }
 

@@ -105,6 +105,12 @@ type Config struct {
 		RestDays       int     `mapstructure:"rest_days"`
 		RestFraction   float64 `mapstructure:"rest_fraction"`
 	} `mapstructure:"report"`
+	Charts struct {
+		ACWRLow      float64 `mapstructure:"acwr_low"`
+		ACWRHigh     float64 `mapstructure:"acwr_high"`
+		TraceBinS    float64 `mapstructure:"trace_bin_s"`
+		TraceMaxRuns int     `mapstructure:"trace_max_runs"`
+	} `mapstructure:"charts"`
 	// Rules by group (overuse, form, nerve, red) and name: the rule id
 	// is "group.name".
 	Rules map[string]map[string]struct {
@@ -186,6 +192,8 @@ func (c Config) Validate() error {
 	check(c.Report.RecentDays > 0 && c.Report.BaselineDays > 0 && c.Report.RestDays > 0, "report", "recent_days, baseline_days and rest_days must be positive")
 	check(c.Report.SymptomWindowH > 0, "report.symptom_window_h", "must be positive")
 	check(c.Report.RestFraction > 0 && c.Report.RestFraction < 1, "report.rest_fraction", "must be between 0 and 1")
+	check(c.Charts.ACWRLow > 0 && c.Charts.ACWRHigh > c.Charts.ACWRLow, "charts.acwr_high", "must exceed charts.acwr_low, which must be positive")
+	check(c.Charts.TraceBinS > 0 && c.Charts.TraceMaxRuns >= 0, "charts.trace_bin_s", "must be positive (and trace_max_runs not negative)")
 	check(c.Moving.MaxRecordGapS > 0, "moving.max_record_gap_s", "must be positive")
 	check(len(c.Cadence.Bands) > 0, "cadence.bands", "must list at least one band")
 	for i := 1; i < len(c.Cadence.Bands); i++ {
@@ -295,6 +303,12 @@ func (c Config) ReportOptions() report.Options {
 		RestFraction:       c.Report.RestFraction,
 		BalanceGreenMaxPct: c.Balance.GreenMaxPct,
 	}
+}
+
+// ChartOptions returns the HTML report's chart settings.
+func (c Config) ChartOptions() report.ChartOptions {
+	return report.ChartOptions{ACWRLow: c.Charts.ACWRLow, ACWRHigh: c.Charts.ACWRHigh,
+		TraceBinS: c.Charts.TraceBinS, TraceMaxRuns: c.Charts.TraceMaxRuns}
 }
 
 // Location returns the time zone of symptom times without an offset.

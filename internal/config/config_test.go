@@ -41,6 +41,9 @@ func TestDefaultsMatchGait(t *testing.T) {
 	if got, want := c.ReportOptions(), report.DefaultOptions(); got != want {
 		t.Errorf("configs/default.yaml gives\n%+v\nreport.DefaultOptions is\n%+v", got, want)
 	}
+	if got, want := c.ChartOptions(), report.DefaultChartOptions(); got != want {
+		t.Errorf("configs/default.yaml gives\n%+v\nreport.DefaultChartOptions is\n%+v", got, want)
+	}
 	if got, want := c.LoadParams(), gait.DefaultLoadParams(); got != want {
 		t.Errorf("configs/default.yaml gives\n%+v\ngait.DefaultLoadParams is\n%+v", got, want)
 	}
