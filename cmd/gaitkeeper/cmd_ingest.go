@@ -341,6 +341,14 @@ func runIngest(ctx context.Context, o ingestOptions, g globalOptions, paths []st
 	if walkErr != nil {
 		return walkErr
 	}
+	if sum.New > 0 {
+		// Reading the athlete's activities once now builds the store's
+		// row cache, so the first check or report after a big ingest
+		// reads one cache file instead of every new Parquet file.
+		if _, err := st.Activities(ctx, athlete); err != nil {
+			fmt.Fprintf(stderr, "gaitkeeper: reading back the stored activities: %v\n", err)
+		}
+	}
 	if o.format == "json" {
 		if sum.Failed == nil {
 			sum.Failed = []ingestFailure{}

@@ -140,6 +140,10 @@ func TestIngestCorpus(t *testing.T) {
 		t.Errorf("first run: %+v\nwant files %d, new %d, duplicates %d, skipped %d, none failed",
 			got, want.files, len(want.ids), want.activities-len(want.ids), want.others)
 	}
+	// The ingest leaves the row cache built, so the next check is fast.
+	if _, err := os.Stat(filepath.Join(root, "cache", "athlete=coach.gob")); err != nil {
+		t.Errorf("no row cache after the ingest: %v", err)
+	}
 	ids := storedIDs(t, root, "coach")
 	if distinct := slices.Compact(slices.Sorted(slices.Values(ids))); len(ids) != len(want.ids) || len(distinct) != len(ids) {
 		t.Errorf("store holds %d activities (%d distinct), want %d", len(ids), len(distinct), len(want.ids))
