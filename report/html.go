@@ -38,6 +38,8 @@ type htmlPage struct {
 	Charts      []chart
 	Traces      []htmlTrace
 	Symptoms    []htmlSymptom
+	Alignment   alignmentText
+	AlignWindow string
 	Weeks       []htmlWeek
 	Warnings    []string
 	Disclaimer  string
@@ -81,6 +83,7 @@ func (r *Report) htmlPage() htmlPage {
 	p := htmlPage{
 		Athlete: r.Athlete, AsOf: r.AsOf.Format("Monday 2 January 2006"), Verdict: r.Verdict, VerdictText: verdictText(r.Verdict),
 		Scope: r.scope(), Counts: r.countsText(), Warnings: r.Warnings, Disclaimer: Disclaimer,
+		Alignment: r.alignmentText(), AlignWindow: fmt.Sprintf("%.0f h", r.Alignment.WindowH),
 	}
 	red, other := r.splitFlags()
 	for _, f := range red {

@@ -31,6 +31,22 @@ func (r *Report) WriteMarkdown(w io.Writer) error {
 	for _, f := range other {
 		p.mdFlag(f)
 	}
+	if al := r.alignmentText(); len(al.Entries) > 0 {
+		p.f("\n## Symptoms lined up with the runs before them (%.0f h)\n\n", r.Alignment.WindowH)
+		for _, e := range al.Entries {
+			p.f("- **%s** %s\n", md(e.When), md(e.Symptom))
+			if len(e.Runs) == 0 {
+				p.f("  - no run in the window\n")
+			}
+			for _, run := range e.Runs {
+				p.f("  - %s\n", md(run))
+			}
+		}
+		p.f("\n")
+		for _, s := range al.Summary {
+			p.f("- %s\n", md(s))
+		}
+	}
 	p.f("\n## Timeline\n\nWeeks run Monday to Sunday; the spike is the week's largest run ÷ the longest run of the previous 30 days.\n\n")
 	p.f("| when | what | details |\n|---|---|---|\n")
 	for _, e := range r.timeline() {

@@ -32,6 +32,8 @@ type Report struct {
 	// Spikes and Baseline are the assessment's, by run ID.
 	Spikes   map[string]gait.SpikeResult
 	Baseline map[string]Baseline
+	// Alignment is the assessment's: the symptom log lined up with the runs.
+	Alignment Alignment
 	// Traces are the within-run detail of flagged runs, in start order.
 	Traces []Trace
 	// Warnings say what made the report less complete (a run whose
@@ -80,7 +82,7 @@ const cadenceBandMinSPM = 2
 func Build(h History, as Assessment, rules Rules, p gait.Params, load gait.LoadParams, c ChartOptions, traces []Trace) *Report {
 	r := &Report{
 		Athlete: h.Athlete, AsOf: h.Now, Verdict: Verdict(as.Flags), Flags: as.Flags,
-		Runs: h.Runs, Spikes: as.Spikes, Baseline: as.Baseline, Charts: c, Load: load,
+		Runs: h.Runs, Spikes: as.Spikes, Baseline: as.Baseline, Alignment: as.Alignment, Charts: c, Load: load,
 		CadenceBandMADs:    rules["form.cadence_below_own"].Threshold,
 		BalanceGreenMaxPct: p.BalanceGreenMaxPct, BalanceOrangeMaxPct: p.BalanceOrangeMaxPct,
 	}

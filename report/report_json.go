@@ -34,6 +34,7 @@ func (r *Report) JSON() Object {
 		{"flags", FlagsJSON(r.Flags)},
 		{"runs", r.runsJSON()},
 		{"symptoms", symptomsJSON(r.Symptoms)},
+		{"alignment", r.alignmentJSON()},
 		{"weeks", weeksJSON(r.Weeks)},
 		{"days", daysJSON(r.Days)},
 		{"acwr_note", gait.ACWRCaveat},

@@ -130,6 +130,8 @@ type Assessment struct {
 	// Baseline per run ID: the runner's own median and MAD over the
 	// previous BaselineDays, for cadence at matched speed and balance.
 	Baseline map[string]Baseline
+	// Alignment lines the symptom log up with the runs.
+	Alignment Alignment
 }
 
 // Baseline is the runner's own reference for one run.
@@ -169,6 +171,7 @@ func Assess(h History, rules Rules, load gait.LoadParams, o Options) Assessment 
 	e.nerve()
 	e.overuse()
 	e.form()
+	as.Alignment = e.align()
 	slices.SortStableFunc(as.Flags, func(a, b Flag) int {
 		return cmp.Or(cmp.Compare(kindRank(a), kindRank(b)), cmp.Compare(sevRank(b.Severity), sevRank(a.Severity)), b.When.Compare(a.When))
 	})

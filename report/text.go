@@ -36,6 +36,21 @@ func (r *Report) WriteText(w io.Writer) error {
 			p.flag(f)
 		}
 	}
+	if al := r.alignmentText(); len(al.Entries) > 0 {
+		p.f("\nSYMPTOMS LINED UP WITH THE RUNS BEFORE THEM (%.0f h)\n", r.Alignment.WindowH)
+		for _, e := range al.Entries {
+			p.wrap("  ", e.When+"  "+e.Symptom)
+			if len(e.Runs) == 0 {
+				p.f("      no run in the window\n")
+			}
+			for _, run := range e.Runs {
+				p.wrap("      ", run)
+			}
+		}
+		for _, s := range al.Summary {
+			p.wrap("  ", s)
+		}
+	}
 	p.f("\nTIMELINE (weeks Monday to Sunday, with the symptoms and flagged runs of each)\n")
 	p.f("  %-8s  %-6s  %4s  %7s  %7s  %s\n", "week", "from", "runs", "km", "longest", "spike (÷ longest of previous 30 days)")
 	for _, e := range r.timeline() {
