@@ -183,40 +183,38 @@ func TestCadenceFitMatchesGonum(t *testing.T) {
 	}
 }
 
-// directRollingMean is the rolling mean as first written: one pass per
-// channel, the window found record by record.
-func directRollingMean(t, x []float64, sel []bool, window float64) []float64 {
-	n := len(x)
-	out := make([]float64, n)
-	half := window / 2
-	minN := int(math.Max(2, window/4))
-	lo, hi := 0, 0
-	sum, cnt := 0.0, 0
-	ok := func(i int) bool { return sel[i] && !math.IsNaN(x[i]) }
-	for i := range out {
-		out[i] = math.NaN()
-		for hi < n && t[hi] <= t[i]+half {
-			if ok(hi) {
-				sum += x[hi]
+// directStepMeans is stepMeans written out: for each step (block of
+// stepS seconds holding records), the mean of the selected values whose
+// block lies in the window of m blocks centred on it, found by scanning
+// every record.
+func directStepMeans(t, x []float64, sel []bool, stepS float64, m, minN int) []float64 {
+	block := func(i int) int { return int(math.Floor((t[i] - t[0]) / stepS)) }
+	var out []float64
+	for c := range t {
+		if c > 0 && block(c) == block(c-1) {
+			continue // not the first record of its block
+		}
+		first := block(c) - m/2
+		sum, cnt, own := 0.0, 0, 0
+		for i := range t {
+			if b := block(i); b >= first && b < first+m && sel[i] && !math.IsNaN(x[i]) {
+				sum += x[i]
 				cnt++
+				if b == block(c) {
+					own++
+				}
 			}
-			hi++
 		}
-		for lo < hi && t[lo] < t[i]-half {
-			if ok(lo) {
-				sum -= x[lo]
-				cnt--
-			}
-			lo++
+		v := math.NaN()
+		if own > 0 && cnt >= minN {
+			v = sum / float64(cnt)
 		}
-		if sel[i] && cnt >= minN {
-			out[i] = sum / float64(cnt)
-		}
+		out = append(out, v)
 	}
 	return out
 }
 
-func TestRollingMeanMatchesDirect(t *testing.T) {
+func TestStepMeansMatchesDirect(t *testing.T) {
 	rng := rand.New(rand.NewPCG(13, 14))
 	for trial := range 40 {
 		n := []int{0, 1, 5, 300, 3000}[trial%5]
@@ -235,18 +233,25 @@ func TestRollingMeanMatchesDirect(t *testing.T) {
 		}
 		x := fitLike(rng, n, 250, 8, 0.1)
 		sel := randomSel(rng, n)
-		window := []float64{30, 7, 1, 0}[trial%4]
-		want := directRollingMean(times, x, sel, window)
-		mean, vals := make([]float64, n), make([]float64, n)
+		p := SpikeParams{WindowS: []float64{30, 7, 1, 30}[trial%4], StepS: []float64{5, 1, 1, 3}[trial%4]}
+		m, minN := stepsPerWindow(p), int(max(2, p.WindowS/4))
+		want := directStepMeans(times, x, sel, p.StepS, m, minN)
 		var s scratch
-		r := rollingMean(mean, vals, x, sel, s.windowsOf(times, window), int(max(2, window/4)))
+		st := s.stepsOf(times, p.StepS, 10)
+		k := len(st)
+		mean, vals, sums, cnts := make([]float64, k), make([]float64, k), make([]float64, k), make([]int32, k)
+		r := stepMeans(mean, vals, sums, cnts, x, sel, st, m, minN)
+		if len(mean) != len(want) {
+			t.Fatalf("trial %d: %d steps, want %d", trial, len(mean), len(want))
+		}
 		var wantVals []float64
-		for i := range want {
-			if !sameFloat(mean[i], want[i]) {
-				t.Fatalf("trial %d n %d window %v: record %d mean %v, want %v", trial, n, window, i, mean[i], want[i])
+		for j := range want {
+			// The sums are added in another order: equal within rounding.
+			if math.IsNaN(want[j]) != math.IsNaN(mean[j]) || math.Abs(mean[j]-want[j]) > 1e-12*math.Abs(want[j]) {
+				t.Fatalf("trial %d n %d %+v: step %d mean %v, want %v", trial, n, p, j, mean[j], want[j])
 			}
-			if !math.IsNaN(want[i]) {
-				wantVals = append(wantVals, want[i])
+			if !math.IsNaN(want[j]) {
+				wantVals = append(wantVals, mean[j])
 			}
 		}
 		if !slices.Equal(r.vals, wantVals) || (len(wantVals) > 0 && r.extent != extentOf(wantVals, nil)) {

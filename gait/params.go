@@ -79,7 +79,12 @@ type DriftParams struct {
 
 // SpikeParams set the within-run spike detector (domain.md A1 L15, A3).
 type SpikeParams struct {
-	WindowS    float64 // rolling window length
+	WindowS float64 // rolling window length
+	// StepS: the rolling means are taken every StepS seconds of elapsed
+	// time, not at every record (a design choice, resolution against
+	// cost: see step). Spikes' starts and durations have this resolution;
+	// the window is rounded to whole steps.
+	StepS      float64
 	K          float64 // robust SDs (1.4826·MAD) from the run's steady median
 	MinS       float64 // a spike lasts at least this long
 	DownhillPc float64 // grade at or below this (negative) marks eccentric load
@@ -146,7 +151,7 @@ func DefaultParams() Params {
 			MinBinSamples:  10,
 			MinSamples:     60,
 		},
-		Spikes: SpikeParams{WindowS: 30, K: 3, MinS: 20, DownhillPc: -6, MaxSpikes: 20},
+		Spikes: SpikeParams{WindowS: 30, StepS: 5, K: 3, MinS: 20, DownhillPc: -6, MaxSpikes: 20},
 		Effort: EffortParams{HRRestBPM: 60, HRMaxBPM: 190, Sex: "male", ElevationHysteresisM: 3},
 	}
 }

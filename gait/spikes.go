@@ -14,12 +14,13 @@ import (
 // Spikes lists the stretches of a run where a gait channel left the run's
 // own steady baseline (domain.md A1 L15, A3).
 //
-// For each channel, a rolling mean over SpikeParams.WindowS seconds is
-// taken at every moving record after the warm-up. The baseline is the
-// median of those rolling means and its spread the robust SD,
-// 1.4826 × MAD. A spike is a stretch of SpikeParams.MinS seconds or more
-// in which the rolling mean stays more than SpikeParams.K robust SDs on
-// the same side of the median.
+// For each channel, a rolling mean over SpikeParams.WindowS seconds of
+// the moving records after the warm-up is taken every SpikeParams.StepS
+// seconds (see step). The baseline is the median of those rolling means
+// and its spread the robust SD, 1.4826 × MAD. A spike is a stretch of
+// SpikeParams.MinS seconds or more in which the rolling mean stays more
+// than SpikeParams.K robust SDs on the same side of the median; its
+// start and duration are known to StepS seconds.
 type Spikes struct {
 	// Count is the number found; List holds the largest
 	// SpikeParams.MaxSpikes of them, in time order.
@@ -67,10 +68,11 @@ func (s *scratch) spikesOf(a *ingest.Activity, si []float64, base []bool, grade 
 		{"gct", "ms", a.GCTMS},
 		{"vertical_oscillation", "mm", a.VerticalOscillationMM},
 	}
-	win := s.windowsOf(a.Elapsed, p.Spikes.WindowS)
+	st := s.stepsOf(a.Elapsed, p.Spikes.StepS, p.MaxRecordGapS)
+	s.small, s.ints = grow(s.small, len(st)), grow(s.ints, len(st))
 	var out Spikes
 	for _, ch := range channels {
-		found, why := s.spikesIn(a, ch.x, win, base, grade, p)
+		found, why := s.spikesIn(a, ch.x, st, base, grade, p)
 		if why != "" {
 			out.Skipped = append(out.Skipped, ch.name+": "+why)
 			continue
@@ -91,11 +93,11 @@ func (s *scratch) spikesOf(a *ingest.Activity, si []float64, base []bool, grade 
 	return out
 }
 
-// spikesIn finds the spikes of one channel x, whose rolling windows are
-// win.
-func (s *scratch) spikesIn(a *ingest.Activity, x []float64, win windows, base []bool, grade []float64, p Params) ([]Spike, string) {
-	s.roll, s.v = grow(s.roll, len(x)), grow(s.v, len(x))
-	r := rollingMean(s.roll, s.v, x, base, win, int(max(2, p.Spikes.WindowS/4))) // max is math.Max, NaN alike
+// spikesIn finds the spikes of one channel x on the evaluation grid st.
+func (s *scratch) spikesIn(a *ingest.Activity, x []float64, st []step, base []bool, grade []float64, p Params) ([]Spike, string) {
+	m := stepsPerWindow(p.Spikes)
+	s.roll, s.v = grow(s.roll, len(st)), grow(s.v, len(st))
+	r := stepMeans(s.roll, s.v, s.small, s.ints, x, base, st, m, int(max(2, p.Spikes.WindowS/4))) // max is math.Max, NaN alike
 	vals := r.vals
 	if len(vals) < 2 {
 		return nil, "not recorded"
@@ -123,64 +125,58 @@ func (s *scratch) spikesIn(a *ingest.Activity, x []float64, win windows, base []
 		return nil, fmt.Sprintf("no spread: half the run's %.0f s rolling means equal its median", p.Spikes.WindowS)
 	}
 
-	// A mean this close to the median is no spike: |roll − med| < K·rsd
-	// with a margin for rounding keeps (roll − med)/rsd within ±K. While
-	// no spike is open such records change nothing, so they are skipped
-	// without the division.
-	near := p.Spikes.K * rsd * (1 - 1e-9)
-	if !(near > 0) {
-		near = 0 // K ≤ 0 or NaN: test every record
-	}
-	roll := s.roll
+	roll := s.roll[:len(st)]
 	var out []Spike
-	start, sign := -1, 0 // the open spike: its first record and side
-	for i := 0; i < len(roll); i++ {
-		if start < 0 {
-			for i < len(roll) && !(math.Abs(roll[i]-med) >= near) { // NaN: not a candidate
-				i++
-			}
-			if i == len(roll) {
-				break
-			}
-		}
+	start, sign := -1, 0 // the open spike: its first evaluation and side
+	for j, v := range roll {
 		side := 0
-		if base[i] && !math.IsNaN(roll[i]) {
-			switch z := (roll[i] - med) / rsd; {
-			case z > p.Spikes.K:
-				side = 1
-			case z < -p.Spikes.K:
-				side = -1
-			}
+		switch z := (v - med) / rsd; { // NaN: no side
+		case z > p.Spikes.K:
+			side = 1
+		case z < -p.Spikes.K:
+			side = -1
 		}
-		gap := i > 0 && a.Elapsed[i]-a.Elapsed[i-1] > p.MaxRecordGapS
-		if side != sign || gap {
-			out = appendSpike(out, a, roll, start, i, med, rsd, grade, p)
+		if side != sign || st[j].gap {
+			out = appendSpike(out, a, roll, st, start, j, med, rsd, grade, p)
 			start, sign = -1, 0
 		}
 		if side != 0 && start < 0 {
-			start, sign = i, side
+			start, sign = j, side
 		}
 	}
-	return appendSpike(out, a, roll, start, len(roll), med, rsd, grade, p), ""
+	return appendSpike(out, a, roll, st, start, len(roll), med, rsd, grade, p), ""
 }
 
-// appendSpike appends the spike over records [start, end) if one is open
-// (start ≥ 0) and lasts long enough.
-func appendSpike(out []Spike, a *ingest.Activity, roll []float64, start, end int, med, rsd float64, grade []float64, p Params) []Spike {
-	if start >= 0 && a.Elapsed[end-1]-a.Elapsed[start] >= p.Spikes.MinS {
-		out = append(out, describe(a, roll, start, end, med, rsd, grade, p))
+// appendSpike appends the spike over evaluations [start, end) if one is
+// open (start ≥ 0) and lasts long enough.
+func appendSpike(out []Spike, a *ingest.Activity, roll []float64, st []step, start, end int, med, rsd float64, grade []float64, p Params) []Spike {
+	if start < 0 {
+		return out
+	}
+	t0, t1 := evalTime(a.Elapsed, st, start, p.Spikes), evalTime(a.Elapsed, st, end-1, p.Spikes)
+	if t1-t0 >= p.Spikes.MinS {
+		out = append(out, describe(a, roll, start, end, t0, t1, med, rsd, grade, p))
 	}
 	return out
 }
 
-func describe(a *ingest.Activity, roll []float64, lo, hi int, med, rsd float64, grade []float64, p Params) Spike {
-	s := Spike{StartS: a.Elapsed[lo], StartM: a.DistanceM[lo], DurationS: a.Elapsed[hi-1] - a.Elapsed[lo], Baseline: med}
+// describe describes the spike over evaluations [lo, hi), at times t0
+// to t1: its speed and grade are the means over the records in between.
+func describe(a *ingest.Activity, roll []float64, lo, hi int, t0, t1, med, rsd float64, grade []float64, p Params) Spike {
+	first, _ := slices.BinarySearch(a.Elapsed, t0)
+	last, _ := slices.BinarySearch(a.Elapsed, math.Nextafter(t1, math.Inf(1)))
+	s := Spike{StartS: t0, StartM: math.NaN(), DurationS: t1 - t0, Baseline: med}
+	if first < len(a.DistanceM) {
+		s.StartM = a.DistanceM[first]
+	}
 	peak := lo
-	var sp, gr []float64
-	for i := lo; i < hi; i++ {
-		if math.Abs(roll[i]-med) > math.Abs(roll[peak]-med) {
-			peak = i
+	for j := lo; j < hi; j++ {
+		if math.Abs(roll[j]-med) > math.Abs(roll[peak]-med) {
+			peak = j
 		}
+	}
+	var sp, gr []float64
+	for i := first; i < last; i++ {
 		if !math.IsNaN(a.SpeedMPS[i]) {
 			sp = append(sp, a.SpeedMPS[i])
 		}
@@ -203,96 +199,121 @@ func meanOrNaN(x []float64) float64 {
 	return stat.Mean(x, nil)
 }
 
-// windows are the rolling windows of a run: record i's window holds the
-// records from lo[i] up to, not including, hi[i], those within ±half of
-// its time. They are the same for every channel.
-type windows struct{ lo, hi []int32 }
-
-// windowsOf returns the windows of window seconds around each record of
-// times t (non-decreasing).
-func (s *scratch) windowsOf(t []float64, window float64) windows {
-	n := len(t)
-	var w windows
-	w.lo, w.hi = s.int32s(n)
-	half := window / 2
-	lo, hi := 0, 0
-	los, his := w.lo[:n], w.hi[:n]
-	for i, ti := range t {
-		up, down := ti+half, ti-half
-		for hi < n && t[hi] <= up {
-			hi++
-		}
-		for lo < hi && t[lo] < down {
-			lo++
-		}
-		los[i], his[i] = int32(lo), int32(hi)
-	}
-	return w
+// step is one block of the spike search's evaluation grid: the records
+// whose elapsed time t falls in [t₀ + id·StepS, t₀ + (id+1)·StepS), t₀
+// the first record's. Only blocks that hold records are kept, so a long
+// pause costs nothing.
+//
+// Evaluating the rolling means once per block rather than at every
+// record is a design choice, resolution against cost: each record is
+// added to its block once per channel, the window then sums a handful
+// of blocks, and the median, the MAD and the search run over one value
+// per StepS seconds. A spike's start and duration are known to StepS
+// seconds; with the defaults (5 s steps, spikes of 20 s or more) a
+// spike spans at least five evaluations.
+type step struct {
+	id    int   // block number
+	start int32 // its first record; it ends where the next one starts
+	// gap: a record in it follows a pause longer than MaxRecordGapS,
+	// which ends a spike open before it.
+	gap bool
 }
 
-// rolled is the result of rollingMean.
+// stepsPerWindow is the rolling window in whole steps, at least one.
+func stepsPerWindow(p SpikeParams) int {
+	return int(max(1, math.Round(p.WindowS/p.StepS)))
+}
+
+// evalTime is the time of the evaluation centred on step j: the middle
+// of its window of stepsPerWindow steps.
+func evalTime(t []float64, st []step, j int, p SpikeParams) float64 {
+	m := stepsPerWindow(p)
+	return t[0] + (float64(st[j].id-m/2)+float64(m)/2)*p.StepS
+}
+
+// stepsOf cuts the times t (non-decreasing, not NaN) into steps of
+// stepS seconds.
+func (s *scratch) stepsOf(t []float64, stepS, maxGap float64) []step {
+	st := s.steps[:0]
+	if len(t) == 0 || !(stepS > 0) {
+		s.steps = st
+		return st
+	}
+	t0 := t[0]
+	for i, ti := range t {
+		id := int(math.Floor((ti - t0) / stepS))
+		if len(st) == 0 || id != st[len(st)-1].id {
+			st = append(st, step{id: id, start: int32(i)})
+		}
+		if i > 0 && ti-t[i-1] > maxGap {
+			st[len(st)-1].gap = true
+		}
+	}
+	s.steps = st
+	return st
+}
+
+// rolled is the result of stepMeans.
 type rolled struct {
-	vals   []float64 // the means that are not NaN, in record order
+	vals   []float64 // the means that are not NaN, in order
 	extent           // of vals, unweighted
 }
 
-// rollingMean stores in mean[i], for each record sel marks, the mean of
-// the selected non-NaN values of x in its window; NaN where the window
-// holds fewer than minN of them, and at the records sel does not mark.
-// It returns the means that are not NaN, stored in vals. Smart recording
-// thins records on a steady run to one every few seconds, so a stricter
-// count than a quarter of the window would blank the very stretches that
-// form the baseline (see SpikesOf).
+// stepMeans stores in mean[j], for each step j of st, the mean of the
+// values of x that base marks and that are not NaN in the window of m
+// steps centred on it: steps id−m/2 up to, not including, id−m/2+m.
+// It is NaN when the window holds fewer than minN values, or step j
+// itself none (a stop, the warm-up). It returns the means that are not
+// NaN, stored in vals. Smart recording thins records on a steady run to
+// one every few seconds, so a stricter count than a quarter of the
+// window would blank the very stretches that form the baseline.
+// sums and cnts are working space of len(st).
 //
-// The sum adds each value as it enters the window and removes it as it
-// leaves, in record order. Records almost always come one at a time, one
-// entering and one leaving, which has a path of its own.
-func rollingMean(mean, vals, x []float64, sel []bool, win windows, minN int) rolled {
+// Each step's sum is taken once, in record order; the window's sum adds
+// a step's as it enters and removes it as it leaves.
+func stepMeans(mean, vals, sums []float64, cnts []int32, x []float64, base []bool, st []step, m, minN int) rolled {
 	n := len(x)
-	x, sel, mean = x[:n], sel[:n], mean[:n]
+	x, base = x[:n], base[:n]
+	sums, cnts, mean = sums[:len(st)], cnts[:len(st)], mean[:len(st)]
+	for j := range st {
+		end := n
+		if j+1 < len(st) {
+			end = int(st[j+1].start)
+		}
+		sum, cnt := 0.0, int32(0)
+		for i := int(st[j].start); i < end; i++ {
+			if v := x[i]; base[i] && !math.IsNaN(v) {
+				sum += v
+				cnt++
+			}
+		}
+		sums[j], cnts[j] = sum, cnt
+	}
 	lo, hi := 0, 0
 	sum, cnt := 0.0, 0
 	k := 0
 	vlo, vhi := math.Inf(1), math.Inf(-1)
-	for i := range mean {
-		l, h := int(win.lo[i]), int(win.hi[i])
-		if h == hi+1 && l == lo+1 && hi < n {
-			if v := x[hi]; sel[hi] && !math.IsNaN(v) {
-				sum += v
-				cnt++
-			}
-			if v := x[lo]; sel[lo] && !math.IsNaN(v) {
-				sum -= v
-				cnt--
-			}
-			hi, lo = h, l
-		} else {
-			for ; hi < h; hi++ {
-				if v := x[hi]; sel[hi] && !math.IsNaN(v) {
-					sum += v
-					cnt++
-				}
-			}
-			for ; lo < l; lo++ {
-				if v := x[lo]; sel[lo] && !math.IsNaN(v) {
-					sum -= v
-					cnt--
-				}
-			}
+	for j := range mean {
+		first := st[j].id - m/2
+		for ; hi < len(st) && st[hi].id < first+m; hi++ {
+			sum += sums[hi]
+			cnt += int(cnts[hi])
 		}
-		m := math.NaN()
-		if sel[i] && cnt >= minN {
-			m = sum / float64(cnt)
-			vals[k] = m
+		for ; lo < hi && st[lo].id < first; lo++ {
+			sum -= sums[lo]
+			cnt -= int(cnts[lo])
+		}
+		if cnt == 0 {
+			sum = 0 // no rounding left over from steps gone
+		}
+		v := math.NaN()
+		if cnts[j] > 0 && cnt >= minN {
+			v = sum / float64(cnt)
+			vals[k] = v
 			k++
-			if m < vlo {
-				vlo = m
-			}
-			if m > vhi {
-				vhi = m
-			}
+			vlo, vhi = min(vlo, v), max(vhi, v)
 		}
-		mean[i] = m
+		mean[j] = v
 	}
 	return rolled{vals[:k], extent{vlo, vhi, float64(k)}}
 }

@@ -43,8 +43,9 @@ type scratch struct {
 	in    []int32   // positions of the values in the buckets that hold a quantile or a zone edge
 	sub   []paired1 // one quantile's bucket, sorted
 	roll  []float64 // rolling means (spikes); speeds (cadence fit)
-	small []float64 // short lists: steady-stretch values, their SDs
-	ints  []int32   // two columns: drift's speed and grade bins, then spikes' windows
+	small []float64 // short lists: steady-stretch values, their SDs; spikes' step sums
+	ints  []int32   // two columns: drift's speed and grade bins; spikes' step counts
+	steps []step    // spikes' evaluation grid
 	hist  histogram
 }
 

@@ -69,6 +69,7 @@ type Config struct {
 	} `mapstructure:"drift"`
 	Spikes struct {
 		WindowS     float64 `mapstructure:"window_s"`
+		StepS       float64 `mapstructure:"step_s"`
 		K           float64 `mapstructure:"k"`
 		MinS        float64 `mapstructure:"min_s"`
 		DownhillPct float64 `mapstructure:"downhill_pct"`
@@ -213,6 +214,7 @@ func (c Config) Validate() error {
 	check(c.Drift.RefEndFraction > 0 && c.Drift.RefEndFraction <= 1-c.Drift.LateFraction, "drift.ref_end_fraction", "must be positive and end before the late window")
 	check(c.Drift.SpeedBinMPS > 0 && c.Drift.GradeBinPct > 0, "drift", "bin widths must be positive")
 	check(c.Drift.MinBinSamples > 0 && c.Drift.MinSamples > 0, "drift", "sample minimums must be positive")
+	check(c.Spikes.StepS > 0 && c.Spikes.StepS <= c.Spikes.WindowS, "spikes.step_s", "must be positive and at most window_s")
 	check(c.Spikes.K > 0, "spikes.k", "must be positive")
 	check(c.Spikes.MaxListed > 0, "spikes.max_listed", "must be positive")
 	l := c.Load
@@ -286,7 +288,7 @@ func (c Config) Gait() gait.Params {
 			MinBinSamples:  c.Drift.MinBinSamples,
 			MinSamples:     c.Drift.MinSamples,
 		},
-		Spikes: gait.SpikeParams{WindowS: c.Spikes.WindowS, K: c.Spikes.K, MinS: c.Spikes.MinS,
+		Spikes: gait.SpikeParams{WindowS: c.Spikes.WindowS, StepS: c.Spikes.StepS, K: c.Spikes.K, MinS: c.Spikes.MinS,
 			DownhillPc: c.Spikes.DownhillPct, MaxSpikes: c.Spikes.MaxListed},
 		Effort: gait.EffortParams{HRRestBPM: c.Athlete.HRRestBPM, HRMaxBPM: c.Athlete.HRMaxBPM,
 			Sex: c.Athlete.Sex, ElevationHysteresisM: c.Effort.ElevationHysteresisM},
