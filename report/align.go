@@ -135,7 +135,7 @@ func (e *evaluator) alignedRun(r Run, before time.Duration) AlignedRun {
 
 // dayNumber is t's calendar date, on its own clock, as a day count.
 func dayNumber(t time.Time) int {
-	return int(time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC).Unix() / 86400)
+	return int(civil(t).Unix() / 86400)
 }
 
 // lags counts symptom days after spike runs. A spike run is one above the

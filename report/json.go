@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"math"
+	"strconv"
 )
 
 // Object is a JSON object whose keys keep the order they were added in,
@@ -47,13 +48,32 @@ type Num float64
 
 // MarshalJSON writes null for NaN and ±Inf.
 func (n Num) MarshalJSON() ([]byte, error) {
+	v, ok := n.rounded()
+	if !ok {
+		return []byte("null"), nil
+	}
+	return json.Marshal(v)
+}
+
+// Decimal is n as the JSON output rounds it, in plain decimal notation
+// (no exponent), for text and CSV; ok is false when n does not exist.
+func (n Num) Decimal() (s string, ok bool) {
+	v, ok := n.rounded()
+	if !ok {
+		return "", false
+	}
+	return strconv.FormatFloat(v, 'f', -1, 64), true
+}
+
+// rounded is n to 4 decimals, without "-0"; false for NaN and ±Inf.
+func (n Num) rounded() (float64, bool) {
 	v := float64(n)
 	if math.IsNaN(v) || math.IsInf(v, 0) {
-		return []byte("null"), nil
+		return 0, false
 	}
 	v = math.Round(v*1e4) / 1e4
 	if v == 0 {
 		v = 0 // no "-0"
 	}
-	return json.Marshal(v)
+	return v, true
 }

@@ -98,16 +98,12 @@ func strs[T ~string](x []T) []string {
 func symptomsJSON(syms []ingest.Symptom) []Object {
 	out := make([]Object, 0, len(syms))
 	for _, s := range syms {
-		when := s.Time.Format(time.RFC3339)
-		if s.DateOnly {
-			when = s.Time.Format(time.DateOnly)
-		}
 		dur := Num(math.NaN())
 		if s.Duration > 0 {
 			dur = Num(s.Duration.Seconds())
 		}
 		out = append(out, Object{
-			{"time", when},
+			{"time", symptomTimeJSON(s.Time, s.DateOnly)},
 			{"side", string(s.Side)},
 			{"location", string(s.Location)},
 			{"sensations", strs(s.Sensations)},

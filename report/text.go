@@ -335,15 +335,10 @@ func evidenceText(o Object) string {
 func valueText(v any) string {
 	switch x := v.(type) {
 	case Num:
-		f := float64(x)
-		if math.IsNaN(f) || math.IsInf(f, 0) {
-			return "-"
+		if d, ok := x.Decimal(); ok {
+			return d
 		}
-		f = math.Round(f*1e4) / 1e4
-		if f == 0 {
-			f = 0
-		}
-		return strconv.FormatFloat(f, 'f', -1, 64)
+		return "-"
 	case float64:
 		return valueText(Num(x))
 	case string:

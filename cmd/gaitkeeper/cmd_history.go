@@ -440,14 +440,8 @@ func appendCell(o report.Object, key string, x cell) report.Object {
 
 // csvNum writes a number as JSON does (4 decimals), "" when undefined.
 func csvNum(v float64) string {
-	if math.IsNaN(v) || math.IsInf(v, 0) {
-		return ""
-	}
-	v = math.Round(v*1e4) / 1e4
-	if v == 0 {
-		v = 0
-	}
-	return strconv.FormatFloat(v, 'f', -1, 64)
+	d, _ := report.Num(v).Decimal()
+	return d
 }
 
 // writeRunsCSV writes one row per run; an empty number has its reason in
