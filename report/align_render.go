@@ -97,7 +97,7 @@ func (r *Report) alignmentJSON() Object {
 		for _, a := range e.Runs {
 			runs = append(runs, Object{
 				{"id", a.ID}, {"file", a.File}, {"start", a.Local.Format(time.RFC3339)}, {"hours_before", Num(a.HoursBefore)},
-				{"distance_m", valueJSON(a.Spike.DistanceM)}, {"spike_ratio", valueJSON(a.Spike.Ratio)}, {"spike_band", string(a.Spike.Band)},
+				{"distance_m", ValueNum(a.Spike.DistanceM)}, {"spike_ratio", ValueNum(a.Spike.Ratio)}, {"spike_band", string(a.Spike.Band)},
 				{"cadence_at_median_speed_spm", Num(a.CadenceSPM)}, {"own_cadence_spm", Num(a.OwnCadenceSPM)}, {"own_cadence_mad_spm", Num(a.OwnCadenceMADSPM)},
 				{"balance_off_even_pct", Num(a.BalanceOffPct)}, {"own_balance_off_even_pct", Num(a.OwnBalanceOffPct)}, {"own_balance_mad_pct", Num(a.OwnBalanceMADPct)},
 				{"drift_si_delta_pct", deltaJSON(a.DriftSI)}, {"drift_cadence_delta_spm", deltaJSON(a.DriftCadence)},

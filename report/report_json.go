@@ -43,7 +43,8 @@ func (r *Report) JSON() Object {
 	}
 }
 
-func valueJSON(v gait.Value) Num {
+// ValueNum is a gait.Value as a Num: null in JSON when undefined.
+func ValueNum(v gait.Value) Num {
 	if !v.OK {
 		return Num(math.NaN())
 	}
@@ -66,7 +67,7 @@ func (r *Report) runsJSON() []Object {
 			{"start", run.Local.Format(time.RFC3339)},
 			{"distance_m", Num(m.Effort.DistanceM)},
 			{"moving_time_s", Num(m.MovingTimeS)},
-			{"spike", Object{{"ratio", valueJSON(sp.Ratio)}, {"longest_30d_m", valueJSON(sp.LongestM)}, {"band", string(sp.Band)}}},
+			{"spike", Object{{"ratio", ValueNum(sp.Ratio)}, {"longest_30d_m", ValueNum(sp.LongestM)}, {"band", string(sp.Band)}}},
 			{"cadence_at_median_speed_spm", Num(m.Cadence.AtMedianSpeedSPM)},
 			{"cadence_baseline", Object{{"runs", b.Runs}, {"median_spm", Num(b.CadenceMedian)}, {"mad_spm", Num(b.CadenceMAD)}}},
 			{"balance_left_mean_pct", Num(m.Balance.LeftPct.Mean)},
@@ -128,9 +129,9 @@ func weeksJSON(weeks []gait.Week) []Object {
 			{"runs", w.Runs},
 			{"distance_m", Num(w.DistanceM)},
 			{"moving_time_s", Num(w.MovingS)},
-			{"max_spike", valueJSON(w.MaxSpike)},
+			{"max_spike", ValueNum(w.MaxSpike)},
 			{"max_spike_band", string(w.MaxSpikeBand)},
-			{"monotony", valueJSON(w.Monotony)},
+			{"monotony", ValueNum(w.Monotony)},
 		})
 	}
 	return out
@@ -143,10 +144,10 @@ func daysJSON(days []gait.LoadDay) []Object {
 			{"date", d.Date.Format(time.DateOnly)},
 			{"runs", d.Runs},
 			{"distance_m", Num(d.DistanceM)},
-			{"acwr_ewma", valueJSON(d.ACWREWMA)},
-			{"acwr_rolling", valueJSON(d.ACWRRolling)},
-			{"two_week_change_pct", valueJSON(d.TwoWeekChangePct)},
-			{"monotony", valueJSON(d.Monotony)},
+			{"acwr_ewma", ValueNum(d.ACWREWMA)},
+			{"acwr_rolling", ValueNum(d.ACWRRolling)},
+			{"two_week_change_pct", ValueNum(d.TwoWeekChangePct)},
+			{"monotony", ValueNum(d.Monotony)},
 		})
 	}
 	return out

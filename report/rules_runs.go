@@ -42,7 +42,7 @@ func (e *evaluator) overuse() {
 		e.add(KindOveruse, "overuse.two_week", twoWeek.Date, fmt.Sprintf("distance of the two weeks to %s was %.0f%% above the two weeks before (threshold %.0f%%)",
 			twoWeek.Date.Format("2006-01-02"), twoWeek.TwoWeekChangePct.V, e.load.TwoWeekFlagPct),
 			Object{{"date", twoWeek.Date.Format("2006-01-02")}, {"change_pct", Num(twoWeek.TwoWeekChangePct.V)}, {"threshold_pct", Num(e.load.TwoWeekFlagPct)},
-				{"acwr_ewma", valueNum(twoWeek.ACWREWMA)}, {"acwr_note", gait.ACWRCaveat}})
+				{"acwr_ewma", ValueNum(twoWeek.ACWREWMA)}, {"acwr_note", gait.ACWRCaveat}})
 	}
 	if monotony != nil {
 		e.add(KindOveruse, "overuse.monotony", monotony.Date, fmt.Sprintf("training monotony %.1f in the week to %s (above %.1f): the same load day after day",
@@ -61,13 +61,6 @@ func (e *evaluator) beforeSymptom(t time.Time) bool {
 		}
 	}
 	return false
-}
-
-func valueNum(v gait.Value) Num {
-	if !v.OK {
-		return Num(math.NaN())
-	}
-	return Num(v.V)
 }
 
 // form flags the recent runs' cadence, asymmetry, drift and vertical

@@ -454,8 +454,8 @@ func (c checked) json() report.Object {
 	if c.Athlete != "" {
 		athlete = c.Athlete
 	}
-	spike := report.Object{objField("distance_m", valueNum(sp.DistanceM)), objField("longest_30d_m", valueNum(sp.LongestM)),
-		objField("ratio", valueNum(sp.Ratio)), objField("band", string(sp.Band))}
+	spike := report.Object{objField("distance_m", report.ValueNum(sp.DistanceM)), objField("longest_30d_m", report.ValueNum(sp.LongestM)),
+		objField("ratio", report.ValueNum(sp.Ratio)), objField("band", string(sp.Band))}
 	if !sp.Ratio.OK {
 		spike = append(spike, objField("reason", cmp.Or(sp.Ratio.Why, "no history")))
 	}
@@ -532,13 +532,6 @@ func (c checked) json() report.Object {
 
 // objField is one key of a report.Object.
 func objField(key string, v any) report.Field { return report.Field{Key: key, Value: v} }
-
-func valueNum(v gait.Value) report.Num {
-	if !v.OK {
-		return report.Num(math.NaN())
-	}
-	return report.Num(v.V)
-}
 
 // clockS writes seconds as h:mm:ss.
 func clockS(s float64) string {

@@ -192,13 +192,46 @@ func runIngest(ctx context.Context, o ingestOptions, g globalOptions, paths []st
 
 	bar := newIngestProgress(ctx, stderr, o.quiet, paths)
 	defer ingestGC(o.workers)()
+	sum, err := ingestAll(ctx, st, athlete, paths, p, o.workers, bar, stderr)
+	if ctx.Err() != nil {
+		writeIngestText(stderr, sum)
+		return fmt.Errorf("interrupted: what was stored is kept; run ingest again to finish")
+	}
+	if err != nil {
+		return err
+	}
+	if o.format == "json" {
+		if sum.Failed == nil {
+			sum.Failed = []ingestFailure{}
+		}
+		enc := json.NewEncoder(stdout)
+		if err := enc.Encode(sum); err != nil {
+			return err
+		}
+	} else {
+		writeIngestText(stdout, sum)
+	}
+	if len(sum.Failed) > 0 {
+		return errSomeFailed
+	}
+	return nil
+}
 
+// ingestAll stores the FIT files under paths for athlete: the walker
+// reads and hashes each file, known files are looked up in the manifest
+// (a failure recorded there is reported again), and new ones go to a pool
+// of workers that decode, analyze and put them, with memory bounded by
+// 2×workers+1 file buffers. bar, when not nil, counts files. It ends by
+// reading the athlete's activities once, which builds the store's row
+// cache. When ctx is cancelled it returns what was done so far with
+// ctx's error.
+func ingestAll(ctx context.Context, st *store.Store, athlete string, paths []string, p gait.Params, workers int, bar *progressbar.ProgressBar, stderr io.Writer) (ingestSummary, error) {
 	parent := ctx
 	ctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
-	jobs := make(chan ingestJob, o.workers)
-	results := make(chan ingestOutcome, o.workers)
-	free := make(chan *bytes.Buffer, 2*o.workers+1)
+	jobs := make(chan ingestJob, workers)
+	results := make(chan ingestOutcome, workers)
+	free := make(chan *bytes.Buffer, 2*workers+1)
 	for range cap(free) {
 		free <- new(bytes.Buffer)
 	}
@@ -210,9 +243,9 @@ func runIngest(ctx context.Context, o ingestOptions, g globalOptions, paths []st
 		free <- b
 	}
 
-	var workers sync.WaitGroup
-	for range o.workers {
-		workers.Go(func() {
+	var pool sync.WaitGroup
+	for range workers {
+		pool.Go(func() {
 			for j := range jobs {
 				out := storeOne(ctx, st, athlete, j, p)
 				giveBack(j.buf)
@@ -319,7 +352,7 @@ func runIngest(ctx context.Context, o ingestOptions, g globalOptions, paths []st
 		}
 	})
 	close(jobs)
-	workers.Wait()
+	pool.Wait()
 	for _, e := range stats.Errors {
 		results <- ingestOutcome{failure: failureOf("", e)}
 	}
@@ -331,15 +364,14 @@ func runIngest(ctx context.Context, o ingestOptions, g globalOptions, paths []st
 	}
 
 	slices.SortStableFunc(sum.Failed, func(a, b ingestFailure) int { return strings.Compare(a.File, b.File) })
-	if parent.Err() != nil {
-		writeIngestText(stderr, sum)
-		return fmt.Errorf("interrupted: what was stored is kept; run ingest again to finish")
+	if err := parent.Err(); err != nil {
+		return sum, err
 	}
 	if fatal != nil {
-		return fatal
+		return sum, fatal
 	}
 	if walkErr != nil {
-		return walkErr
+		return sum, walkErr
 	}
 	if sum.New > 0 {
 		// Reading the athlete's activities once now builds the store's
@@ -349,21 +381,7 @@ func runIngest(ctx context.Context, o ingestOptions, g globalOptions, paths []st
 			fmt.Fprintf(stderr, "gaitkeeper: reading back the stored activities: %v\n", err)
 		}
 	}
-	if o.format == "json" {
-		if sum.Failed == nil {
-			sum.Failed = []ingestFailure{}
-		}
-		enc := json.NewEncoder(stdout)
-		if err := enc.Encode(sum); err != nil {
-			return err
-		}
-	} else {
-		writeIngestText(stdout, sum)
-	}
-	if len(sum.Failed) > 0 {
-		return errSomeFailed
-	}
-	return nil
+	return sum, nil
 }
 
 // readSource reads src's FIT bytes into buf and returns their SHA-256,

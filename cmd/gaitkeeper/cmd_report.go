@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -134,51 +135,21 @@ func runReport(ctx context.Context, o reportOptions, g globalOptions, paths []st
 	return nil
 }
 
-// ingestPaths stores the FIT files under paths for athlete, one after
-// another. Unreadable files are reported on stderr (failed is then true)
-// and the others still stored; an error from the store stops it.
+// ingestPaths stores the FIT files under paths for athlete as `gaitkeeper
+// ingest` does (ingestAll). Unreadable files are reported on stderr
+// (failed is then true) and the others still stored; an error from the
+// store stops it.
 func ingestPaths(ctx context.Context, st *store.Store, cfg config.Config, athlete string, paths []string, stderr io.Writer) (failed bool, err error) {
-	p := cfg.Gait()
-	var added, known, files, bad int
-	stats, err := ingest.WalkSources(ctx, paths, ingest.WalkOptions{}, func(s ingest.Source) error {
-		files++
-		rc, err := s.Open()
-		if err != nil {
-			bad++
-			fmt.Fprintf(stderr, "%s: %v\n", s.Name, err)
-			return nil
-		}
-		data, err := io.ReadAll(rc)
-		rc.Close()
-		if err != nil {
-			bad++
-			fmt.Fprintf(stderr, "%s: %v\n", s.Name, err)
-			return nil
-		}
-		res, err := putFIT(ctx, st, athlete, s.Name, data, p)
-		var de *ingest.DecodeError
-		switch {
-		case errors.As(err, &de):
-			bad++
-			fmt.Fprintf(stderr, "%v\n", err)
-		case err != nil:
-			return err
-		}
-		if res.Result.Known {
-			known++
-		}
-		added += len(res.Result.Added)
-		return nil
-	})
+	sum, err := ingestAll(ctx, st, athlete, paths, cfg.Gait(), runtime.GOMAXPROCS(0), nil, stderr)
 	if err != nil {
 		return true, err
 	}
-	for _, e := range stats.Errors {
-		bad++
-		fmt.Fprintf(stderr, "%v\n", e)
+	for _, f := range sum.Failed {
+		fmt.Fprintf(stderr, "%s: %s\n", f.File, f.Error)
 	}
-	fmt.Fprintf(stderr, "stored %d FIT files for %s: %d activities added, %d files already stored, %d unreadable\n", files, athlete, added, known, bad)
-	return bad > 0, nil
+	fmt.Fprintf(stderr, "stored %d FIT files for %s: %d activities added, %d files already stored, %d unreadable\n",
+		sum.Files, athlete, sum.New, sum.Known, len(sum.Failed))
+	return len(sum.Failed) > 0, nil
 }
 
 // reportOne writes one athlete's report to -o or stdout.
