@@ -88,23 +88,54 @@ type Column struct {
 // Columns returns the native columns in their documented order (the order of
 // `gaitkeeper inspect --samples csv`). The slices are the Activity's own.
 func (a *Activity) Columns() []Column {
-	return []Column{
-		{"elapsed_s", a.Elapsed},
-		{"distance_m", a.DistanceM},
-		{"speed_mps", a.SpeedMPS},
-		{"altitude_m", a.AltitudeM},
-		{"grade_pct", a.GradePct},
-		{"heart_rate_bpm", a.HeartRateBPM},
-		{"cadence_spm", a.CadenceSPM},
-		{"cadence_rpm", a.CadenceRPM},
-		{"gct_ms", a.GCTMS},
-		{"gct_balance_left_pct", a.GCTBalanceLeftPct},
-		{"stance_time_pct", a.StanceTimePct},
-		{"vertical_oscillation_mm", a.VerticalOscillationMM},
-		{"vertical_ratio_pct", a.VerticalRatioPct},
-		{"step_length_mm", a.StepLengthMM},
-		{"power_w", a.PowerW},
-		{"temperature_c", a.TemperatureC},
+	fields := a.columnFields()
+	cols := make([]Column, len(fields))
+	for i, f := range fields {
+		cols[i] = Column{f.name, *f.values}
+	}
+	return cols
+}
+
+// SetColumn replaces the native column named name (a name Columns
+// gives) with values, which must have one value per record, and reports
+// whether name is such a column. It is how a column read back from
+// elsewhere (the store's samples) becomes an Activity's field again.
+func (a *Activity) SetColumn(name string, values []float64) bool {
+	for _, f := range a.columnFields() {
+		if f.name == name {
+			*f.values = values
+			return true
+		}
+	}
+	return false
+}
+
+// columnFields is the one table of native column names and the fields
+// that hold them, in the documented order.
+func (a *Activity) columnFields() []struct {
+	name   string
+	values *[]float64
+} {
+	return []struct {
+		name   string
+		values *[]float64
+	}{
+		{"elapsed_s", &a.Elapsed},
+		{"distance_m", &a.DistanceM},
+		{"speed_mps", &a.SpeedMPS},
+		{"altitude_m", &a.AltitudeM},
+		{"grade_pct", &a.GradePct},
+		{"heart_rate_bpm", &a.HeartRateBPM},
+		{"cadence_spm", &a.CadenceSPM},
+		{"cadence_rpm", &a.CadenceRPM},
+		{"gct_ms", &a.GCTMS},
+		{"gct_balance_left_pct", &a.GCTBalanceLeftPct},
+		{"stance_time_pct", &a.StanceTimePct},
+		{"vertical_oscillation_mm", &a.VerticalOscillationMM},
+		{"vertical_ratio_pct", &a.VerticalRatioPct},
+		{"step_length_mm", &a.StepLengthMM},
+		{"power_w", &a.PowerW},
+		{"temperature_c", &a.TemperatureC},
 	}
 }
 

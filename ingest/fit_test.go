@@ -419,3 +419,21 @@ func TestCRCMatchesLibrary(t *testing.T) {
 		}
 	}
 }
+
+// SetColumn puts back every column Columns names, and only those.
+func TestSetColumn(t *testing.T) {
+	var a Activity
+	for i, c := range a.Columns() {
+		if !a.SetColumn(c.Name, []float64{float64(i)}) {
+			t.Errorf("SetColumn(%q) = false", c.Name)
+		}
+	}
+	for i, c := range a.Columns() {
+		if len(c.Values) != 1 || c.Values[0] != float64(i) {
+			t.Errorf("column %s = %v after SetColumn, want [%d]", c.Name, c.Values, i)
+		}
+	}
+	if a.SetColumn("no_such_column", nil) {
+		t.Error("SetColumn of an unknown name = true")
+	}
+}

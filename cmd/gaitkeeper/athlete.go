@@ -199,47 +199,7 @@ func storedActivity(row store.ActivityRow, s *store.Samples) (*ingest.Activity, 
 		if len(v) != n {
 			return nil, fmt.Errorf("activity %s: column %s has %d values, elapsed_s %d", row.ID, c.Name, len(v), n)
 		}
-		*columnField(a, c.Name) = v
+		a.SetColumn(c.Name, v)
 	}
 	return a, nil
-}
-
-// columnField returns the field of a that holds the column named name,
-// as named by ingest.Activity.Columns.
-func columnField(a *ingest.Activity, name string) *[]float64 {
-	switch name {
-	case "elapsed_s":
-		return &a.Elapsed
-	case "distance_m":
-		return &a.DistanceM
-	case "speed_mps":
-		return &a.SpeedMPS
-	case "altitude_m":
-		return &a.AltitudeM
-	case "grade_pct":
-		return &a.GradePct
-	case "heart_rate_bpm":
-		return &a.HeartRateBPM
-	case "cadence_spm":
-		return &a.CadenceSPM
-	case "cadence_rpm":
-		return &a.CadenceRPM
-	case "gct_ms":
-		return &a.GCTMS
-	case "gct_balance_left_pct":
-		return &a.GCTBalanceLeftPct
-	case "stance_time_pct":
-		return &a.StanceTimePct
-	case "vertical_oscillation_mm":
-		return &a.VerticalOscillationMM
-	case "vertical_ratio_pct":
-		return &a.VerticalRatioPct
-	case "step_length_mm":
-		return &a.StepLengthMM
-	case "power_w":
-		return &a.PowerW
-	case "temperature_c":
-		return &a.TemperatureC
-	}
-	panic("gaitkeeper: no activity field for column " + name) // a column added to ingest without a case here
 }
