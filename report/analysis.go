@@ -215,12 +215,12 @@ func WriteAnalysisText(w io.Writer, file string, ms []gait.Metrics) {
 			fmt.Fprintf(w, "    %s\n", m.Reason)
 			continue
 		}
-		fmt.Fprintf(w, "    moving:   %s, %.2f km\n", clock(m.MovingTimeS), m.DistanceM/1000)
+		fmt.Fprintf(w, "    moving:   %s, %.2f km\n", Clock(m.MovingTimeS), m.DistanceM/1000)
 		c := m.Cadence
 		if c.N > 0 {
 			fmt.Fprintf(w, "    cadence:  %.1f spm (SD %.1f, CV %.1f%%); %s", c.Mean, c.SD, c.CVPct, bands(c.Bands))
 			if !math.IsNaN(c.AtMedianSpeedSPM) {
-				fmt.Fprintf(w, "; %.1f spm at the median %s", c.AtMedianSpeedSPM, pace(c.MedianSpeedMPS))
+				fmt.Fprintf(w, "; %.1f spm at the median %s", c.AtMedianSpeedSPM, Pace(c.MedianSpeedMPS))
 			}
 			fmt.Fprintln(w)
 		} else {
@@ -243,7 +243,7 @@ func WriteAnalysisText(w io.Writer, file string, ms []gait.Metrics) {
 		driftText(w, m.Drift)
 		spikesText(w, m.Spikes)
 		e := m.Effort
-		load := fmt.Sprintf("%s timer", clock(e.TimerS))
+		load := fmt.Sprintf("%s timer", Clock(e.TimerS))
 		if !math.IsNaN(e.ElevationGainM) {
 			load += fmt.Sprintf(", +%.0f/−%.0f m", e.ElevationGainM, e.ElevationLossM)
 		}
@@ -303,7 +303,7 @@ func driftText(w io.Writer, d gait.Drift) {
 		return
 	}
 	fmt.Fprintf(w, "    drift:    last %s vs %s–%s, matched speed and grade: %s\n",
-		clock(d.LateEndS-d.LateStartS), clock(d.RefStartS), clock(d.RefEndS), strings.Join(parts, ", "))
+		Clock(d.LateEndS-d.LateStartS), Clock(d.RefStartS), Clock(d.RefEndS), strings.Join(parts, ", "))
 }
 
 func spikesText(w io.Writer, s gait.Spikes) {
@@ -317,16 +317,17 @@ func spikesText(w io.Writer, s gait.Spikes) {
 		if x.Eccentric {
 			ecc = ", downhill (eccentric load)"
 		}
-		at := clock(x.StartS)
+		at := Clock(x.StartS)
 		if !math.IsNaN(x.StartM) {
 			at += fmt.Sprintf(" (km %.2f)", x.StartM/1000)
 		}
 		fmt.Fprintf(w, "      %-20s %+.1f %s (%.1f SD) at %s for %.0f s, %s, grade %.1f%%%s\n",
-			x.Metric, x.Size, x.Unit, x.SDs, at, x.DurationS, pace(x.SpeedMPS), x.GradePct, ecc)
+			x.Metric, x.Size, x.Unit, x.SDs, at, x.DurationS, Pace(x.SpeedMPS), x.GradePct, ecc)
 	}
 }
 
-func clock(s float64) string {
+// Clock writes seconds as h:mm:ss, "-" when unknown.
+func Clock(s float64) string {
 	if math.IsNaN(s) {
 		return "-"
 	}
@@ -334,7 +335,8 @@ func clock(s float64) string {
 	return fmt.Sprintf("%d:%02d:%02d", int(d.Hours()), int(d.Minutes())%60, int(d.Seconds())%60)
 }
 
-func pace(mps float64) string {
+// Pace writes a speed as min:ss per km, "speed -" when unknown.
+func Pace(mps float64) string {
 	if math.IsNaN(mps) || mps <= 0 {
 		return "speed -"
 	}

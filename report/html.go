@@ -101,7 +101,7 @@ func (r *Report) htmlPage() htmlPage {
 		h := htmlTrace{Heading: t.Local.Format("Monday 2 January 2006, 15:04"), Rules: t.Rules, Chart: r.traceChart(t, i)}
 		if run, ok := runByTime(r.Runs, t.Local); ok {
 			m := run.Metrics
-			h.Facts = fmt.Sprintf("%s · %s km in %s moving · cadence %s spm", t.File, kmOrDash(m.Effort.DistanceM), clock(m.MovingTimeS), numOrDash(m.Cadence.Mean, "%.0f"))
+			h.Facts = fmt.Sprintf("%s · %s km in %s moving · cadence %s spm", t.File, kmOrDash(m.Effort.DistanceM), Clock(m.MovingTimeS), numOrDash(m.Cadence.Mean, "%.0f"))
 			if b := m.Balance.LeftPct.Mean; !math.IsNaN(b) {
 				h.Facts += fmt.Sprintf(" · balance %.2f%% left", b)
 			}

@@ -414,7 +414,7 @@ func (r *Report) cadenceChart() (chart, bool) {
 		if rules := FlagsOf(r.Flags, run); slices.Contains(rules, "form.cadence_below_own") || slices.Contains(rules, "form.cadence_low") {
 			class = "flagged"
 		}
-		tip := fmt.Sprintf("%s %s: %.1f spm at %s", run.Local.Format("2 Jan 2006"), run.File, v, pace(run.Metrics.Cadence.MedianSpeedMPS))
+		tip := fmt.Sprintf("%s %s: %.1f spm at %s", run.Local.Format("2 Jan 2006"), run.File, v, Pace(run.Metrics.Cadence.MedianSpeedMPS))
 		if b.Runs >= 3 {
 			tip += fmt.Sprintf("; own %.1f ± %.1f (%d runs)", b.CadenceMedian, half(b), b.Runs)
 		}

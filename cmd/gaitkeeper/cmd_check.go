@@ -277,7 +277,7 @@ func (c checked) writeText(w io.Writer) error {
 	if c.Athlete != "" {
 		who = fmt.Sprintf("athlete %s, %d runs to this day", c.Athlete, c.History)
 	}
-	add("%s: run of %s, %.2f km in %s (%s)", c.File, c.Run.Local.Format("Mon 2006-01-02 15:04"), m.DistanceM/1000, clockS(m.MovingTimeS), who)
+	add("%s: run of %s, %.2f km in %s (%s)", c.File, c.Run.Local.Format("Mon 2006-01-02 15:04"), m.DistanceM/1000, report.Clock(m.MovingTimeS), who)
 	add("load      %s", c.spikeText())
 	add("cadence   %s", c.cadenceText())
 	add("balance   %s", c.balanceText())
@@ -352,7 +352,7 @@ func (c checked) cadenceText() string {
 	}
 	s := fmt.Sprintf("%.1f spm", cad.Mean)
 	if !math.IsNaN(cad.AtMedianSpeedSPM) {
-		s += fmt.Sprintf(", %.1f at the median %s", cad.AtMedianSpeedSPM, paceText(cad.MedianSpeedMPS))
+		s += fmt.Sprintf(", %.1f at the median %s", cad.AtMedianSpeedSPM, report.Pace(cad.MedianSpeedMPS))
 	}
 	b := c.As.Baseline[c.Run.ID]
 	if b.Runs >= 3 {
@@ -396,7 +396,7 @@ func driftLine(d gait.Drift) string {
 		return "not measured: " + d.Cadence.Reason
 	}
 	return fmt.Sprintf("last %s against %s–%s at matched speed and grade: %s",
-		clockS(d.LateEndS-d.LateStartS), clockS(d.RefStartS), clockS(d.RefEndS), strings.Join(parts, ", "))
+		report.Clock(d.LateEndS-d.LateStartS), report.Clock(d.RefStartS), report.Clock(d.RefEndS), strings.Join(parts, ", "))
 }
 
 func spikesLine(s gait.Spikes) string {
@@ -414,7 +414,7 @@ func spikesLine(s gait.Spikes) string {
 		unit = big.Unit
 	}
 	return fmt.Sprintf("%d within the run; largest %s %+.1f%s (%.1f robust SD) at %s for %.0f s%s",
-		s.Count, strings.ReplaceAll(big.Metric, "_", " "), big.Size, unit, big.SDs, clockS(big.StartS), big.DurationS, ecc)
+		s.Count, strings.ReplaceAll(big.Metric, "_", " "), big.Size, unit, big.SDs, report.Clock(big.StartS), big.DurationS, ecc)
 }
 
 func (c checked) symptomsText() string {
@@ -532,21 +532,3 @@ func (c checked) json() report.Object {
 
 // objField is one key of a report.Object.
 func objField(key string, v any) report.Field { return report.Field{Key: key, Value: v} }
-
-// clockS writes seconds as h:mm:ss.
-func clockS(s float64) string {
-	if math.IsNaN(s) {
-		return "-"
-	}
-	d := time.Duration(math.Round(s)) * time.Second
-	return fmt.Sprintf("%d:%02d:%02d", int(d.Hours()), int(d.Minutes())%60, int(d.Seconds())%60)
-}
-
-// paceText writes a speed as min:ss per km.
-func paceText(mps float64) string {
-	if math.IsNaN(mps) || mps <= 0 {
-		return "speed -"
-	}
-	spk := 1000 / mps
-	return fmt.Sprintf("%d:%02d/km", int(spk)/60, int(spk)%60)
-}

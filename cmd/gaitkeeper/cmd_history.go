@@ -332,7 +332,7 @@ func (u *undefinedCells) text(column, row, format string, x cell) string {
 	if !math.IsNaN(x.v) {
 		switch format {
 		case "clock":
-			return clockS(x.v)
+			return report.Clock(x.v)
 		case "km":
 			return fmt.Sprintf("%.2f", x.v/1000)
 		}
