@@ -8,6 +8,7 @@ import (
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/bitutil"
 	"github.com/apache/arrow-go/v18/arrow/memory"
 
 	"github.com/gaitkeeper/gaitkeeper/ingest"
@@ -373,8 +374,9 @@ type Samples struct {
 const devPrefix = "dev:"
 
 // samplesRecord builds the samples table of one activity. The caller
-// releases it.
-func samplesRecord(mem memory.Allocator, id string, a *ingest.Activity) arrow.RecordBatch {
+// releases it. The float columns share a's memory (see floatArray), so a
+// must not change while the record is in use.
+func samplesRecord(id string, a *ingest.Activity) arrow.RecordBatch {
 	n := a.Len()
 	native := a.Columns()
 	fields := make([]arrow.Field, 0, 2+len(native)+len(a.Dev))
@@ -385,32 +387,15 @@ func samplesRecord(mem memory.Allocator, id string, a *ingest.Activity) arrow.Re
 		}
 	}()
 
-	fields = append(fields, arrow.Field{Name: "activity_id", Type: arrow.BinaryTypes.String})
-	sb := array.NewStringBuilder(mem)
-	sb.Reserve(n)
-	sb.ReserveData(n * len(id))
-	for range n {
-		sb.Append(id)
-	}
-	cols = append(cols, sb.NewArray())
-	sb.Release()
+	fields = append(fields, arrow.Field{Name: "activity_id", Type: idDictType})
+	cols = append(cols, constantID(id, n))
 
 	fields = append(fields, arrow.Field{Name: "timestamp", Type: arrow.FixedWidthTypes.Timestamp_us, Nullable: true})
-	tb := array.NewTimestampBuilder(mem, arrow.FixedWidthTypes.Timestamp_us.(*arrow.TimestampType))
-	tb.Reserve(n)
-	for i, e := range a.Elapsed {
-		if math.IsNaN(e) {
-			tb.AppendNull()
-		} else {
-			tb.Append(arrow.Timestamp(a.Timestamp(i).UnixMicro()))
-		}
-	}
-	cols = append(cols, tb.NewArray())
-	tb.Release()
+	cols = append(cols, timestamps(a))
 
 	for _, c := range native {
 		fields = append(fields, arrow.Field{Name: c.Name, Type: arrow.PrimitiveTypes.Float64, Nullable: true})
-		cols = append(cols, floatArray(mem, c.Values))
+		cols = append(cols, floatArray(c.Values))
 	}
 	seen := make(map[string]bool, len(a.Dev))
 	for _, d := range a.Dev {
@@ -422,19 +407,73 @@ func samplesRecord(mem memory.Allocator, id string, a *ingest.Activity) arrow.Re
 		seen[name] = true
 		md := arrow.NewMetadata([]string{"units", "app_id"}, []string{strings.ToValidUTF8(d.Units, "\uFFFD"), d.AppID})
 		fields = append(fields, arrow.Field{Name: name, Type: arrow.PrimitiveTypes.Float64, Nullable: true, Metadata: md})
-		cols = append(cols, floatArray(mem, d.Values))
+		cols = append(cols, floatArray(d.Values))
 	}
 	return array.NewRecordBatch(arrow.NewSchema(fields, nil), cols, int64(n))
 }
 
-func floatArray(mem memory.Allocator, v []float64) arrow.Array {
-	b := array.NewFloat64Builder(mem)
-	defer b.Release()
-	b.Reserve(len(v))
-	for _, x := range v {
-		appendFloat(b, x)
+// idDictType is the Arrow type of the samples' activity_id column: one
+// id repeated on every row, as a dictionary of one string. pqarrow writes
+// a dictionary array's indices directly; a plain string column had every
+// row hashed into the Parquet dictionary, 13% of writing a samples file
+// (pprof). Readers see a string column either way: the Parquet column is
+// a dictionary-encoded string.
+var idDictType = &arrow.DictionaryType{IndexType: arrow.PrimitiveTypes.Int8, ValueType: arrow.BinaryTypes.String}
+
+// constantID is id on each of n rows, as a dictionary array.
+func constantID(id string, n int) arrow.Array {
+	dict := array.NewStringData(array.NewData(arrow.BinaryTypes.String, 1,
+		[]*memory.Buffer{nil, memory.NewBufferBytes(arrow.Int32Traits.CastToBytes([]int32{0, int32(len(id))})), memory.NewBufferBytes([]byte(id))}, nil, 0, 0))
+	defer dict.Release()
+	idx := array.NewData(arrow.PrimitiveTypes.Int8, n, []*memory.Buffer{nil, memory.NewBufferBytes(make([]byte, n))}, nil, 0, 0)
+	defer idx.Release()
+	return array.NewDictionaryArray(idDictType, array.MakeFromData(idx), dict)
+}
+
+// timestamps is the timestamp column: Start + Elapsed to the
+// millisecond ([ingest.Activity.Timestamp]), null where Elapsed is NaN.
+func timestamps(a *ingest.Activity) arrow.Array {
+	us := make([]int64, len(a.Elapsed))
+	for i, e := range a.Elapsed {
+		if e == e {
+			us[i] = a.Timestamp(i).UnixMicro()
+		}
 	}
-	return b.NewArray()
+	return withNulls(arrow.FixedWidthTypes.Timestamp_us, arrow.Int64Traits.CastToBytes(us), a.Elapsed)
+}
+
+// floatArray is v as an Arrow float64 array, null where v is NaN:
+// Parquet readers treat NaN as a number (it sorts and averages as one),
+// null as missing. The array's values are v's own memory, not a copy:
+// copying them through a builder was a fifth of writing a samples file
+// (pprof), and a null's value is never read.
+func floatArray(v []float64) arrow.Array {
+	return withNulls(arrow.PrimitiveTypes.Float64, arrow.Float64Traits.CastToBytes(v), v)
+}
+
+// withNulls makes a fixed-width array of values (len(nan) of them) that
+// is null where nan holds NaN.
+func withNulls(t arrow.DataType, values []byte, nan []float64) arrow.Array {
+	n := len(nan)
+	nulls := 0
+	for _, x := range nan {
+		if x != x {
+			nulls++
+		}
+	}
+	var valid *memory.Buffer
+	if nulls > 0 {
+		bits := make([]byte, bitutil.BytesForBits(int64(n)))
+		for i, x := range nan {
+			if x == x {
+				bitutil.SetBit(bits, i)
+			}
+		}
+		valid = memory.NewBufferBytes(bits)
+	}
+	d := array.NewData(t, n, []*memory.Buffer{valid, memory.NewBufferBytes(values)}, nil, nulls, 0)
+	defer d.Release()
+	return array.MakeFromData(d)
 }
 
 // samplesFromTable turns a samples table back into columns. A native

@@ -8,7 +8,9 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/apache/arrow-go/v18/arrow/memory"
+	"github.com/apache/arrow-go/v18/parquet"
+	"github.com/apache/arrow-go/v18/parquet/file"
+	"github.com/apache/arrow-go/v18/parquet/schema"
 
 	"github.com/gaitkeeper/gaitkeeper/ingest"
 )
@@ -27,7 +29,7 @@ func TestSchemaDoc(t *testing.T) {
 	}
 	a := &ingest.Activity{Elapsed: []float64{0}, Dev: []ingest.DevColumn{{Name: "<field name>", Values: []float64{math.NaN()}}}}
 	fill(a)
-	rec := samplesRecord(memory.NewGoAllocator(), "0123456789abcdef", a)
+	rec := samplesRecord("0123456789abcdef", a)
 	defer rec.Release()
 	var samples []string
 	for _, f := range rec.Schema().Fields() {
@@ -66,4 +68,57 @@ func docTables(md string) map[string][]string {
 		}
 	}
 	return out
+}
+
+// TestSamplesParquetTypes checks the samples file as a Parquet reader
+// that ignores the embedded Arrow schema (DuckDB, Spark) sees it:
+// activity_id a dictionary-encoded string, timestamp a UTC timestamp in
+// µs, and a column that is NaN in ingest null in the file.
+func TestSamplesParquetTypes(t *testing.T) {
+	src := load(t, "python-fitparse__garmin-fenix-5-run.fit")
+	root := t.TempDir()
+	s := openTest(t, root, testMetrics)
+	res := put(t, s, src.file("anna"))
+	r, err := file.OpenParquetFile(findFile(t, root, dirSamples, res.Added[0]), false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	sc := r.MetaData().Schema
+	col := func(name string) (int, *schema.Column) {
+		i := sc.ColumnIndexByName(name)
+		if i < 0 {
+			t.Fatalf("no column %s", name)
+		}
+		return i, sc.Column(i)
+	}
+	i, id := col("activity_id")
+	if id.PhysicalType() != parquet.Types.ByteArray || !id.LogicalType().Equals(schema.StringLogicalType{}) {
+		t.Errorf("activity_id: %s %s, want BYTE_ARRAY String", id.PhysicalType(), id.LogicalType())
+	}
+	cc, err := r.MetaData().RowGroup(0).ColumnChunk(i)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Contains(cc.Encodings(), parquet.Encodings.RLEDict) {
+		t.Errorf("activity_id encodings %v: not dictionary-encoded", cc.Encodings())
+	}
+	_, ts := col("timestamp")
+	if lt, ok := ts.LogicalType().(schema.TimestampLogicalType); !ok || !lt.IsAdjustedToUTC() || lt.TimeUnit() != schema.TimeUnitMicros {
+		t.Errorf("timestamp: %s, want TIMESTAMP(MICROS, UTC)", ts.LogicalType())
+	}
+	// The run has no cadence_rpm (it is a run): every row null, and no
+	// NaN stored.
+	i, _ = col("cadence_rpm")
+	cc, err = r.MetaData().RowGroup(0).ColumnChunk(i)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := cc.Statistics()
+	if err != nil || st == nil {
+		t.Fatalf("cadence_rpm statistics: %v", err)
+	}
+	if st.NullCount() != int64(src.acts[0].Len()) {
+		t.Errorf("cadence_rpm: %d nulls, want %d (every row)", st.NullCount(), src.acts[0].Len())
+	}
 }

@@ -403,7 +403,7 @@ func (s *Store) putActivity(f *File, a *Activity, id string) error {
 	if err := s.ensureDir(adir); err != nil {
 		return err
 	}
-	rec := samplesRecord(s.mem, id, a.Data)
+	rec := samplesRecord(id, a.Data)
 	err := writeAtomic(filepath.Join(sdir, id+".parquet"), &s.bufs, func(w io.Writer) error { return s.writeParquet(w, rec, false) })
 	rec.Release()
 	if err != nil {
