@@ -59,7 +59,7 @@ func (o storeFlags) open(cfg config.Config) (*store.Store, error) {
 			return nil, err
 		}
 	}
-	return store.Open(root, store.Options{MetricColumns: gait.ColumnNames(cfg.Gait())})
+	return store.Open(root, store.Options{MetricColumns: gait.ColumnNames(cfg.Gait()), Compression: cfg.Store.Compression})
 }
 
 // stored is what storing one FIT file gave.
@@ -88,8 +88,14 @@ func putFIT(ctx context.Context, st *store.Store, athlete, name string, data []b
 	return putDecoded(ctx, st, athlete, name, data, sha, p)
 }
 
+// putter stores one source file: a *store.Store (a batch of one file) or
+// an open *store.Batch (ingest's workers).
+type putter interface {
+	Put(ctx context.Context, f store.File) (store.PutResult, error)
+}
+
 // putDecoded is putFIT once the file is known to be new.
-func putDecoded(ctx context.Context, st *store.Store, athlete, name string, data []byte, sha [32]byte, p gait.Params) (stored, error) {
+func putDecoded(ctx context.Context, st putter, athlete, name string, data []byte, sha [32]byte, p gait.Params) (stored, error) {
 	acts, decErr := ingest.DecodeFIT(bytes.NewReader(data), ingest.DecodeOptions{SizeHint: int64(len(data))})
 	var de *ingest.DecodeError
 	if errors.As(decErr, &de) && de.File == "" {

@@ -28,6 +28,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/memory"
 	"github.com/apache/arrow-go/v18/parquet"
+	"github.com/apache/arrow-go/v18/parquet/file"
 	"github.com/apache/arrow-go/v18/parquet/pqarrow"
 
 	"github.com/gaitkeeper/gaitkeeper/gait"
@@ -352,6 +353,32 @@ func TestIngestParquetReadBack(t *testing.T) {
 		t.Fatal(err)
 	}
 	p := cfg.Gait()
+	// Every activities row and every samples row group of the store, by
+	// activity, as a Parquet reader that knows nothing of gaitkeeper
+	// finds them.
+	rows := map[string]pqTable{}
+	for _, f := range parquetFiles(t, filepath.Join(root, "activities")) {
+		tbl := readParquet(t, f)
+		for i, id := range tbl.strings(t, "activity_id") {
+			if _, dup := rows[id]; dup {
+				t.Errorf("activity %s: two rows", id)
+			}
+			rows[id] = tbl.row(t, i)
+		}
+	}
+	samplesOf := map[string]pqTable{}
+	for _, f := range parquetFiles(t, filepath.Join(root, "samples")) {
+		for _, rg := range readRowGroups(t, f) {
+			ids := rg.strings(t, "activity_id")
+			if len(slices.Compact(slices.Clone(ids))) != 1 {
+				t.Fatalf("%s: a row group holds activities %v, want one", f, slices.Compact(ids))
+			}
+			if _, dup := samplesOf[ids[0]]; dup {
+				t.Errorf("activity %s: two row groups of samples", ids[0])
+			}
+			samplesOf[ids[0]] = rg
+		}
+	}
 	checked := 0
 	for _, n := range names {
 		b := readFile(t, n)
@@ -362,8 +389,11 @@ func TestIngestParquetReadBack(t *testing.T) {
 		}
 		for _, a := range acts {
 			id := store.ActivityID(a, sha)
-			year := fmt.Sprint(a.Start.UTC().Year())
-			samples := readParquet(t, filepath.Join(root, "samples", "athlete=pq", "year="+year, id+".parquet"))
+			samples, ok := samplesOf[id]
+			if !ok && a.Len() > 0 {
+				t.Errorf("%s #%d: no samples", n, a.Index)
+				continue
+			}
 			if samples.rows != a.Len() {
 				t.Errorf("%s #%d: %d sample rows, decoder has %d records", n, a.Index, samples.rows, a.Len())
 			}
@@ -373,9 +403,9 @@ func TestIngestParquetReadBack(t *testing.T) {
 			for _, d := range a.Dev {
 				samples.equal(t, "dev:"+d.Name, d.Values)
 			}
-			row := readParquet(t, filepath.Join(root, "activities", "athlete=pq", "year="+year, id+".parquet"))
-			if row.rows != 1 {
-				t.Fatalf("%s: activities file has %d rows", id, row.rows)
+			row, ok := rows[id]
+			if !ok {
+				t.Fatalf("%s #%d: no activities row", n, a.Index)
 			}
 			if got := row.strings(t, "sport")[0]; got != a.Sport {
 				t.Errorf("%s: sport %q, want %q", id, got, a.Sport)
@@ -422,21 +452,17 @@ func TestIngestKilled(t *testing.T) {
 		t.Fatalf("gen: %v\n%s", err, b)
 	}
 	root := filepath.Join(tmp, "store")
-	env := append(os.Environ(), "XDG_CONFIG_HOME="+tmp)
+	// Batches of 10 activities: 15 commits in the corpus, so that the
+	// kills fall before, between and inside them.
+	env := append(os.Environ(), "XDG_CONFIG_HOME="+tmp, "GAITKEEPER_STORE_BATCH_ACTIVITIES=10")
 	ingestCmd := func() *osexec.Cmd {
 		c := osexec.Command(bin, "ingest", "--athlete", "k", "--store", root, "--workers", "2", "--quiet", corpus)
 		c.Env = env
 		return c
 	}
-	stored := func() int { // activities files visible, as a reader would list them
-		n := 0
-		filepath.WalkDir(filepath.Join(root, "activities"), func(p string, d fs.DirEntry, err error) error {
-			if err == nil && !d.IsDir() && strings.HasSuffix(p, ".parquet") && !strings.HasPrefix(d.Name(), ".") {
-				n++
-			}
-			return nil
-		})
-		return n
+	stored := func() int { // files committed: whole lines in the manifest
+		b, _ := os.ReadFile(filepath.Join(root, "manifest", "athlete=k.jsonl"))
+		return bytes.Count(b, []byte("\n"))
 	}
 
 	for _, at := range []int{1, 40, 100} {
@@ -455,7 +481,7 @@ func TestIngestKilled(t *testing.T) {
 			t.Fatalf("ingest was not killed at %d activities (it finished first: %v); use a larger corpus", at, err)
 		}
 		ids := storedIDs(t, root, "k") // readable, every activity with its samples
-		t.Logf("killed at %d stored activities (this run started at %d); the store reads back %d", at, before, len(ids))
+		t.Logf("killed at %d files committed (%d when this run started); the store reads back %d activities", stored(), before, len(ids))
 		if len(ids) < before || len(ids) > n {
 			t.Errorf("after the kill: %d activities, before it %d, corpus %d", len(ids), before, n)
 		}
@@ -750,6 +776,77 @@ func readParquet(t *testing.T, path string) pqTable {
 	return out
 }
 
+// row is row i of p, as a table of its own.
+func (p pqTable) row(t *testing.T, i int) pqTable {
+	t.Helper()
+	out := pqTable{path: fmt.Sprintf("%s row %d", p.path, i), rows: 1, cols: map[string]arrow.Array{}}
+	for name, c := range p.cols {
+		out.cols[name] = array.NewSlice(c, int64(i), int64(i+1))
+	}
+	return out
+}
+
+// readRowGroups reads each row group of the Parquet file at path as a
+// table of its own, with pqarrow.
+func readRowGroups(t *testing.T, path string) []pqTable {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	mem := memory.NewGoAllocator()
+	pf, err := file.NewParquetReader(f)
+	if err != nil {
+		t.Fatalf("%s: %v", path, err)
+	}
+	defer pf.Close()
+	fr, err := pqarrow.NewFileReader(pf, pqarrow.ArrowReadProperties{}, mem)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cols := make([]int, pf.MetaData().Schema.NumColumns())
+	for i := range cols {
+		cols[i] = i
+	}
+	var out []pqTable
+	for rg := range pf.NumRowGroups() {
+		tbl, err := fr.ReadRowGroups(context.Background(), cols, []int{rg})
+		if err != nil {
+			t.Fatalf("%s row group %d: %v", path, rg, err)
+		}
+		p := pqTable{path: fmt.Sprintf("%s row group %d", path, rg), rows: int(tbl.NumRows()), cols: map[string]arrow.Array{}}
+		for i := range int(tbl.NumCols()) {
+			col := tbl.Column(i)
+			arr, err := array.Concatenate(col.Data().Chunks(), mem)
+			if err != nil {
+				t.Fatal(err)
+			}
+			p.cols[col.Name()] = arr
+		}
+		tbl.Release()
+		out = append(out, p)
+	}
+	return out
+}
+
+// parquetFiles lists the Parquet files under dir, as a Hive reader
+// would: not the hidden temporary ones.
+func parquetFiles(t *testing.T, dir string) []string {
+	t.Helper()
+	var out []string
+	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err == nil && !d.IsDir() && strings.HasSuffix(p, ".parquet") && !strings.HasPrefix(d.Name(), ".") {
+			out = append(out, p)
+		}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
 func (p pqTable) col(t *testing.T, name string) arrow.Array {
 	t.Helper()
 	c, ok := p.cols[name]
@@ -780,17 +877,30 @@ func (p pqTable) equal(t *testing.T, name string, want []float64) {
 	}
 }
 
+// strings reads a string column, plain or (as the samples' activity_id
+// reads) dictionary-encoded.
 func (p pqTable) strings(t *testing.T, name string) []string {
 	t.Helper()
-	c, ok := p.col(t, name).(*array.String)
-	if !ok {
-		t.Fatalf("%s: column %s is not a string", p.path, name)
+	switch c := p.col(t, name).(type) {
+	case *array.String:
+		out := make([]string, c.Len())
+		for i := range out {
+			out[i] = c.Value(i)
+		}
+		return out
+	case *array.Dictionary:
+		dict, ok := c.Dictionary().(*array.String)
+		if !ok {
+			t.Fatalf("%s: column %s is a dictionary of %s, not of strings", p.path, name, c.Dictionary().DataType())
+		}
+		out := make([]string, c.Len())
+		for i := range out {
+			out[i] = dict.Value(c.GetValueIndex(i))
+		}
+		return out
 	}
-	out := make([]string, c.Len())
-	for i := range out {
-		out[i] = c.Value(i)
-	}
-	return out
+	t.Fatalf("%s: column %s is not a string", p.path, name)
+	return nil
 }
 
 func (p pqTable) int64s(t *testing.T, name string) []int64 {

@@ -140,7 +140,7 @@ func runReport(ctx context.Context, o reportOptions, g globalOptions, paths []st
 // (failed is then true) and the others still stored; an error from the
 // store stops it.
 func ingestPaths(ctx context.Context, st *store.Store, cfg config.Config, athlete string, paths []string, stderr io.Writer) (failed bool, err error) {
-	sum, err := ingestAll(ctx, st, athlete, paths, cfg.Gait(), runtime.GOMAXPROCS(0), nil, stderr)
+	sum, err := ingestAll(ctx, st, athlete, paths, cfg.Gait(), runtime.GOMAXPROCS(0), cfg.Store.BatchActivities, nil, stderr)
 	if err != nil {
 		return true, err
 	}

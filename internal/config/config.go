@@ -94,7 +94,9 @@ type Config struct {
 		MinHistoryDays     int     `mapstructure:"min_history_days"`
 	} `mapstructure:"load"`
 	Store struct {
-		Root string `mapstructure:"root"`
+		Root            string `mapstructure:"root"`
+		BatchActivities int    `mapstructure:"batch_activities"`
+		Compression     string `mapstructure:"compression"`
 	} `mapstructure:"store"`
 	Symptoms struct {
 		Timezone string `mapstructure:"timezone"`
@@ -195,6 +197,8 @@ func (c Config) Validate() error {
 	check(c.Report.RestFraction > 0 && c.Report.RestFraction < 1, "report.rest_fraction", "must be between 0 and 1")
 	check(c.Charts.ACWRLow > 0 && c.Charts.ACWRHigh > c.Charts.ACWRLow, "charts.acwr_high", "must exceed charts.acwr_low, which must be positive")
 	check(c.Charts.TraceBinS > 0 && c.Charts.TraceMaxRuns >= 0, "charts.trace_bin_s", "must be positive (and trace_max_runs not negative)")
+	check(c.Store.BatchActivities > 0, "store.batch_activities", "must be positive")
+	check(c.Store.Compression == "snappy" || c.Store.Compression == "zstd", "store.compression", fmt.Sprintf("%q: want snappy or zstd", c.Store.Compression))
 	check(c.Moving.MaxRecordGapS > 0, "moving.max_record_gap_s", "must be positive")
 	check(len(c.Cadence.Bands) > 0, "cadence.bands", "must list at least one band")
 	for i := 1; i < len(c.Cadence.Bands); i++ {

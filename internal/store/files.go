@@ -2,15 +2,12 @@ package store
 
 import (
 	"bufio"
-	"errors"
 	"fmt"
 	"io"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"runtime"
 	"strings"
-	"sync"
 )
 
 // tmpMark is in the name of every temporary file the store writes:
@@ -29,11 +26,7 @@ func isTemp(name string) bool {
 // survives a crash. After a crash at any moment path is either the old
 // file (or absent) or the new one; at worst a temporary file is left,
 // which Open removes.
-//
-// bufs, when not nil, lends the write buffer: a Parquet file is written
-// through 256 KiB of bufio, and allocating that anew for every file was
-// 15% of the bytes BenchmarkIngest allocated.
-func writeAtomic(path string, bufs *sync.Pool, write func(io.Writer) error) (err error) {
+func writeAtomic(path string, write func(io.Writer) error) (err error) {
 	dir, base := filepath.Split(path)
 	f, err := os.CreateTemp(dir, "."+base+tmpMark+"*")
 	if err != nil {
@@ -49,23 +42,7 @@ func writeAtomic(path string, bufs *sync.Pool, write func(io.Writer) error) (err
 			os.Remove(tmp)
 		}
 	}()
-	// Not *os.File itself: pqarrow's writer closes an io.Closer it is
-	// given, and the file must stay open for Sync.
-	var bw *bufio.Writer
-	if bufs != nil {
-		bw, _ = bufs.Get().(*bufio.Writer)
-	}
-	if bw == nil {
-		bw = bufio.NewWriterSize(f, 256<<10)
-	} else {
-		bw.Reset(f)
-	}
-	defer func() {
-		if bufs != nil {
-			bw.Reset(nil)
-			bufs.Put(bw)
-		}
-	}()
+	bw := bufio.NewWriter(f)
 	if err := write(bw); err != nil {
 		return fmt.Errorf("store: write %s: %w", path, err)
 	}
@@ -126,29 +103,24 @@ func (s *Store) ensureDir(dir string) error {
 	return nil
 }
 
-// removeTemps deletes the temporary files a crash left under the store's
-// folders and returns how many it removed.
-func removeTemps(root string) (int, error) {
-	n := 0
-	for _, top := range []string{dirActivities, dirSamples, dirManifest, dirSymptoms, dirCache} {
-		err := filepath.WalkDir(filepath.Join(root, top), func(p string, d fs.DirEntry, err error) error {
-			if err != nil {
-				if errors.Is(err, fs.ErrNotExist) {
-					return nil
-				}
-				return err
-			}
-			if !d.IsDir() && isTemp(d.Name()) {
-				if err := os.Remove(p); err != nil {
-					return err
-				}
-				n++
-			}
-			return nil
-		})
-		if err != nil {
-			return n, fmt.Errorf("store: removing temporary files: %w", err)
-		}
+// writeBufferSize is the bufio buffer a Parquet file is written through.
+const writeBufferSize = 256 << 10
+
+// writeBuffer lends a write buffer onto f from the Store's pool:
+// allocating 256 KiB anew for every file was 15% of the bytes
+// BenchmarkIngest allocated. Not *os.File itself: pqarrow's writer
+// closes an io.Closer it is given, and the file must stay open for Sync.
+func (s *Store) writeBuffer(f *os.File) *bufio.Writer {
+	bw, _ := s.bufs.Get().(*bufio.Writer)
+	if bw == nil {
+		return bufio.NewWriterSize(f, writeBufferSize)
 	}
-	return n, nil
+	bw.Reset(f)
+	return bw
+}
+
+// putWriteBuffer gives bw back to the pool.
+func (s *Store) putWriteBuffer(bw *bufio.Writer) {
+	bw.Reset(nil)
+	s.bufs.Put(bw)
 }

@@ -20,40 +20,69 @@ type manifestEntry struct {
 	Name       string   `json:"name"`       // display name when first stored
 	Activities []string `json:"activities"` // activity ids, whether this file or an earlier one wrote them
 	Failure    string   `json:"failure"`    // why the file gave nothing to store; always written, so that every line has the same keys for read_json
+	// Batch names the batch that committed the file (its Parquet files
+	// are part-<batch>*.parquet), and BatchFiles how many manifest lines
+	// that batch wrote: the batch counts as committed only when all of
+	// them are there. Both are empty in version 1 lines, whose files were
+	// stored one activity per Parquet file.
+	Batch      string `json:"batch"`
+	BatchFiles int    `json:"batch_files"`
 }
 
 // manifestVersion is written in every line, so a later format can tell
-// old lines apart.
-const manifestVersion = 1
+// old lines apart. Version 2 added batch and batch_files.
+const manifestVersion = 2
 
 // manifest is the in-memory index of one athlete's manifest file. It is
 // guarded by Store.mu.
 //
-// The file is JSON Lines, appended one fsynced write per source file. A
-// crash can only leave the last line torn; a failed write (disk full)
-// can leave a torn line that a later append follows. Either way load
-// drops every line that does not parse and rewrites the file without
-// them. Dropping a line costs nothing but time: that file is read and
-// stored again, which overwrites the same activity files.
+// The file is JSON Lines. A batch appends the lines of all its source
+// files with one write and one fsync: that write is the batch's commit.
+// A crash can leave the last lines torn, or all of a batch's lines but
+// the last; a failed write (disk full) can leave a torn line that a later
+// append follows. load drops every line that does not parse and every
+// line of a batch whose lines are not all there, and rewrites the file
+// without them. Dropping a line costs nothing but time: that file is read
+// and stored again (the batch's Parquet files were never renamed into
+// place, and recovery removes them).
 type manifest struct {
-	path  string
-	files map[[32]byte]Recorded
-	ids   map[string]bool
-	// stale is set when an append failed and could not be undone; the
-	// next use reloads (and so repairs) the file first.
-	stale     bool
+	path    string
+	files   map[[32]byte]Recorded
+	ids     map[string]bool
+	batches map[string]bool // committed batches
+	// Reservations of batches open in this process: their files and
+	// activities are not in the file yet, but another batch must not
+	// store them again.
+	pendingFiles map[[32]byte]bool
+	pendingIDs   map[string]bool
+	// size is the file's size as this Store last read or wrote it, to
+	// tell when another process has appended.
+	size int64
+	// stale is set when an append failed and could not be undone, or
+	// another process appended; the next use reloads (and so repairs) the
+	// file first.
+	stale bool
+	// damaged is set when load dropped lines but could not repair the
+	// file (it was not asked to); a writer's next use repairs it.
+	damaged bool
+	// sawRows: ids holds the ids of the visible activities rows as well
+	// (Store.manifest, for writers).
+	sawRows   bool
 	dirSynced bool
 }
 
 func newManifest(path string) *manifest {
-	return &manifest{path: path}
+	return &manifest{path: path, pendingFiles: make(map[[32]byte]bool), pendingIDs: make(map[string]bool)}
 }
 
-// load reads the manifest file, repairing it if a line is torn.
-func (m *manifest) load() error {
+// load reads the manifest file; with repair it rewrites the file without
+// its torn lines and incomplete batches. Reservations are kept.
+func (m *manifest) load(repair bool) error {
 	m.files = make(map[[32]byte]Recorded)
 	m.ids = make(map[string]bool)
-	m.stale = false
+	m.batches = make(map[string]bool)
+	m.stale, m.damaged, m.sawRows = false, false, false
+	m.size = 0
 	b, err := os.ReadFile(m.path)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil
@@ -61,29 +90,49 @@ func (m *manifest) load() error {
 	if err != nil {
 		return fmt.Errorf("store: %w", err)
 	}
-	var good bytes.Buffer
+	type line struct {
+		raw []byte
+		e   manifestEntry
+	}
+	var lines []line
+	seen := map[string]int{} // lines per batch
 	dropped := 0
 	for rest := b; len(rest) > 0; {
-		line := rest
+		raw := rest
 		i := bytes.IndexByte(rest, '\n')
 		if i >= 0 {
-			line, rest = rest[:i], rest[i+1:]
+			raw, rest = rest[:i], rest[i+1:]
 		} else {
 			rest = nil // torn tail: no newline, so its write never finished
 			dropped++
 			continue
 		}
-		e, ok := parseEntry(line)
+		e, ok := parseEntry(raw)
 		if !ok {
 			dropped++
 			continue
 		}
-		m.add(e)
-		good.Write(line)
+		lines = append(lines, line{raw, e})
+		if e.Batch != "" {
+			seen[e.Batch]++
+		}
+	}
+	var good bytes.Buffer
+	for _, l := range lines {
+		if l.e.Batch != "" && seen[l.e.Batch] != l.e.BatchFiles {
+			dropped++ // its batch did not commit
+			continue
+		}
+		m.add(l.e)
+		good.Write(l.raw)
 		good.WriteByte('\n')
 	}
-	if dropped > 0 {
-		if err := writeAtomic(m.path, nil, func(w io.Writer) error {
+	m.size = int64(len(b))
+	if dropped > 0 && !repair {
+		m.damaged = true
+	} else if dropped > 0 {
+		m.size = int64(good.Len())
+		if err := writeAtomic(m.path, func(w io.Writer) error {
 			_, err := w.Write(good.Bytes())
 			return err
 		}); err != nil {
@@ -106,6 +155,9 @@ func parseEntry(line []byte) (manifestEntry, bool) {
 			return e, false
 		}
 	}
+	if e.Batch != "" && (!validBatch(e.Batch) || e.BatchFiles < 1) {
+		return e, false
+	}
 	return e, true
 }
 
@@ -116,16 +168,24 @@ func (m *manifest) add(e manifestEntry) {
 	for _, id := range e.Activities {
 		m.ids[id] = true
 	}
+	if e.Batch != "" {
+		m.batches[e.Batch] = true
+	}
 }
 
-// append adds e to the file with one write and fsyncs it. If the write
-// fails part-way the file is cut back to where it was.
-func (m *manifest) append(e manifestEntry) error {
-	line, err := json.Marshal(e)
-	if err != nil {
-		return fmt.Errorf("store: %s: %w", m.path, err)
+// appendBatch adds a batch's lines to the file with one write and fsyncs
+// it: the batch's commit. If the write fails part-way the file is cut
+// back to where it was.
+func (m *manifest) appendBatch(es []manifestEntry) error {
+	var buf bytes.Buffer
+	for _, e := range es {
+		line, err := json.Marshal(e)
+		if err != nil {
+			return fmt.Errorf("store: %s: %w", m.path, err)
+		}
+		buf.Write(line)
+		buf.WriteByte('\n')
 	}
-	line = append(line, '\n')
 	f, err := os.OpenFile(m.path, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o644)
 	if err != nil {
 		return fmt.Errorf("store: %w", err)
@@ -135,7 +195,19 @@ func (m *manifest) append(e manifestEntry) error {
 		f.Close()
 		return fmt.Errorf("store: %w", err)
 	}
-	if _, err := f.Write(line); err != nil {
+	if st.Size() > 0 {
+		// The lines must start a line of their own, even after a torn
+		// write that could not be cut back: load drops the torn line,
+		// not this batch's first.
+		var last [1]byte
+		if r, err := os.Open(m.path); err == nil {
+			if _, err := r.ReadAt(last[:], st.Size()-1); err == nil && last[0] != '\n' {
+				buf = *bytes.NewBuffer(append([]byte{'\n'}, buf.Bytes()...))
+			}
+			r.Close()
+		}
+	}
+	if _, err := f.Write(buf.Bytes()); err != nil {
 		if f.Truncate(st.Size()) != nil {
 			m.stale = true
 		}
@@ -143,7 +215,7 @@ func (m *manifest) append(e manifestEntry) error {
 		return fmt.Errorf("store: append to %s: %w", m.path, err)
 	}
 	if err := f.Sync(); err != nil {
-		// The line may or may not be on disk: reload before trusting it.
+		// The lines may or may not be on disk: reload before trusting them.
 		m.stale = true
 		f.Close()
 		return fmt.Errorf("store: sync %s: %w", m.path, err)
@@ -160,6 +232,9 @@ func (m *manifest) append(e manifestEntry) error {
 		}
 		m.dirSynced = true
 	}
-	m.add(e)
+	m.size = st.Size() + int64(buf.Len())
+	for _, e := range es {
+		m.add(e)
+	}
 	return nil
 }

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"math"
 	"os"
 	"path/filepath"
 	"slices"
@@ -32,7 +33,7 @@ import (
 
 const (
 	dirCache         = "cache"
-	rowCacheVersion  = 1
+	rowCacheVersion  = 2
 	rowCacheFileMode = 0o644
 )
 
@@ -40,19 +41,24 @@ const (
 type rowCache struct {
 	Version int
 	Metrics []string // the store's metric columns when written
+	Files   []cachedFile
+}
+
+// cachedFile is one activities file and its rows.
+type cachedFile struct {
+	Name    string // path below ROOT/activities/athlete=<name>, '/' between folders
+	Size    int64
+	ModTime int64 // Unix ns
 	Rows    []cachedRow
 }
 
-// cachedRow is one activities file's row. Metrics are split into Values,
-// in the order of rowCache.Metrics, and Extra, the file's other float64
-// columns, so the metric names are not repeated in every row.
+// cachedRow is one row. Metrics are split into Values, in the order of
+// rowCache.Metrics, and Extra, the file's other float64 columns, so the
+// metric names are not repeated in every row.
 type cachedRow struct {
-	Name    string // path below ROOT/activities/athlete=<name>
-	Size    int64
-	ModTime int64 // Unix ns
-	Row     ActivityRow
-	Values  []float64
-	Extra   map[string]float64
+	Row    ActivityRow
+	Values []float64
+	Extra  map[string]float64
 }
 
 func (s *Store) rowCachePath(athlete string) string {
@@ -61,7 +67,7 @@ func (s *Store) rowCachePath(athlete string) string {
 
 // loadRowCache returns the usable entries of athlete's cache by name; an
 // unusable cache gives none.
-func (s *Store) loadRowCache(athlete string) map[string]*cachedRow {
+func (s *Store) loadRowCache(athlete string) map[string]*cachedFile {
 	f, err := os.Open(s.rowCachePath(athlete))
 	if err != nil {
 		return nil
@@ -72,35 +78,48 @@ func (s *Store) loadRowCache(athlete string) map[string]*cachedRow {
 		c.Version != rowCacheVersion || !slices.Equal(c.Metrics, s.metrics) {
 		return nil
 	}
-	out := make(map[string]*cachedRow, len(c.Rows))
-	for i := range c.Rows {
-		if len(c.Rows[i].Values) == len(s.metrics) {
-			out[c.Rows[i].Name] = &c.Rows[i]
+	out := make(map[string]*cachedFile, len(c.Files))
+files:
+	for i := range c.Files {
+		for _, r := range c.Files[i].Rows {
+			if len(r.Values) != len(s.metrics) {
+				continue files
+			}
 		}
+		out[c.Files[i].Name] = &c.Files[i]
 	}
 	return out
 }
 
-// cacheEntry packs a row read from the file name (with its size and
+// cacheEntry packs the rows read from the file name (with its size and
 // modification time) for the cache.
-func (s *Store) cacheEntry(name string, info fs.FileInfo, r ActivityRow) cachedRow {
-	e := cachedRow{Name: name, Size: info.Size(), ModTime: info.ModTime().UnixNano(), Row: r, Values: make([]float64, len(s.metrics))}
-	e.Row.Metrics = nil
-	for i, m := range s.metrics {
-		e.Values[i] = r.Metrics[m]
-	}
-	for k, v := range r.Metrics {
-		if !slices.Contains(s.metrics, k) {
-			if e.Extra == nil {
-				e.Extra = map[string]float64{}
+func (s *Store) cacheEntry(name string, info fs.FileInfo, rows []ActivityRow) cachedFile {
+	e := cachedFile{Name: name, Size: info.Size(), ModTime: info.ModTime().UnixNano(), Rows: make([]cachedRow, len(rows))}
+	for k, r := range rows {
+		c := cachedRow{Row: r, Values: make([]float64, len(s.metrics))}
+		c.Row.Metrics = nil
+		c.Row.Athlete = ""
+		for i, m := range s.metrics {
+			v, ok := r.Metrics[m]
+			if !ok {
+				v = math.NaN() // null in the file
 			}
-			e.Extra[k] = v
+			c.Values[i] = v
 		}
+		for k, v := range r.Metrics {
+			if !slices.Contains(s.metrics, k) {
+				if c.Extra == nil {
+					c.Extra = map[string]float64{}
+				}
+				c.Extra[k] = v
+			}
+		}
+		e.Rows[k] = c
 	}
 	return e
 }
 
-// row unpacks a cache entry; the caller owns the result.
+// row unpacks a cached row; the caller owns the result.
 func (s *Store) row(e *cachedRow) ActivityRow {
 	r := e.Row
 	r.Warnings = slices.Clone(r.Warnings)
@@ -115,13 +134,13 @@ func (s *Store) row(e *cachedRow) ActivityRow {
 }
 
 // matches reports whether e was read from the file as it is now.
-func (e *cachedRow) matches(info fs.FileInfo) bool {
+func (e *cachedFile) matches(info fs.FileInfo) bool {
 	return e.Size == info.Size() && e.ModTime == info.ModTime().UnixNano()
 }
 
 // saveRowCache replaces athlete's cache with rows. Failing to write a
 // cache is not an error of Activities: the caller ignores it.
-func (s *Store) saveRowCache(athlete string, rows []cachedRow) error {
+func (s *Store) saveRowCache(athlete string, files []cachedFile) error {
 	dir := filepath.Join(s.root, dirCache)
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
@@ -132,7 +151,7 @@ func (s *Store) saveRowCache(athlete string, rows []cachedRow) error {
 		return err
 	}
 	w := bufio.NewWriter(f)
-	err = gob.NewEncoder(w).Encode(rowCache{Version: rowCacheVersion, Metrics: s.metrics, Rows: rows})
+	err = gob.NewEncoder(w).Encode(rowCache{Version: rowCacheVersion, Metrics: s.metrics, Files: files})
 	err = errors.Join(err, w.Flush(), f.Chmod(rowCacheFileMode), f.Close())
 	if err == nil {
 		err = os.Rename(f.Name(), path)

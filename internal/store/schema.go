@@ -39,7 +39,13 @@ type ActivityRow struct {
 	LocalOffsetS   int       // local time minus UTC, s; valid when HasLocalOffset
 	HasLocalOffset bool
 	ClockUnset     bool // the device clock was never set: Start counts from power-on
-	Records        int  // rows in the samples file
+	Records        int  // rows of this activity in its samples file
+	// SamplesFile is the samples file holding the activity's records,
+	// below ROOT/samples/athlete=<name>/, with '/' between folders:
+	// "year=2026/part-20261203T184512Z-3f9a1c2e-0.parquet". For files
+	// written before batches (no samples_file column) Activities fills
+	// in their name, "year=<yyyy>/<id>.parquet".
+	SamplesFile string
 
 	// Session totals as the device wrote them.
 	ElapsedS        float64
@@ -183,6 +189,7 @@ var baseCols = []baseCol{
 			return ok
 		},
 	},
+	stringCol("samples_file", func(r *ActivityRow) *string { return &r.SamplesFile }),
 	floatCol("elapsed_s", func(r *ActivityRow) *float64 { return &r.ElapsedS }),
 	floatCol("timer_s", func(r *ActivityRow) *float64 { return &r.TimerS }),
 	floatCol("distance_m", func(r *ActivityRow) *float64 { return &r.DistanceM }),
@@ -294,37 +301,41 @@ func activitySchema(metrics []string) *arrow.Schema {
 	return arrow.NewSchema(fields, nil)
 }
 
-// activityRecord builds the one-row record of r. The caller releases it.
-func activityRecord(mem memory.Allocator, sc *arrow.Schema, r *ActivityRow) arrow.RecordBatch {
+// activityRecord builds the record of rows, one row each. The caller
+// releases it.
+func activityRecord(mem memory.Allocator, sc *arrow.Schema, rows []ActivityRow) arrow.RecordBatch {
 	b := array.NewRecordBuilder(mem, sc)
 	defer b.Release()
-	for i, c := range baseCols {
-		c.put(b.Field(i), r)
-	}
-	for i := len(baseCols); i < sc.NumFields(); i++ {
-		v, ok := r.Metrics[sc.Field(i).Name]
-		if !ok {
-			v = math.NaN()
+	for k := range rows {
+		r := &rows[k]
+		for i, c := range baseCols {
+			c.put(b.Field(i), r)
 		}
-		appendFloat(b.Field(i).(*array.Float64Builder), v)
+		for i := len(baseCols); i < sc.NumFields(); i++ {
+			v, ok := r.Metrics[sc.Field(i).Name]
+			if !ok {
+				v = math.NaN()
+			}
+			appendFloat(b.Field(i).(*array.Float64Builder), v)
+		}
 	}
 	return b.NewRecordBatch()
 }
 
-// rowFromTable reads row i of an activities table. Columns the file
+// rowsFromTable reads every row of an activities table. Columns the file
 // lacks keep their zero value (NaN for floats): files written by an older
 // gaitkeeper stay readable.
-func rowFromTable(tbl arrow.Table, metrics []string) (ActivityRow, error) {
-	r := ActivityRow{
-		ElapsedS: math.NaN(), TimerS: math.NaN(), DistanceM: math.NaN(), AscentM: math.NaN(), DescentM: math.NaN(),
-		CaloriesKcal: math.NaN(), AvgHeartRateBPM: math.NaN(), MaxHeartRateBPM: math.NaN(), AvgSpeedMPS: math.NaN(), AvgPowerW: math.NaN(),
-		Metrics: make(map[string]float64, len(metrics)),
-	}
-	if tbl.NumRows() != 1 {
-		return r, fmt.Errorf("%d rows, want 1", tbl.NumRows())
-	}
-	for _, m := range metrics {
-		r.Metrics[m] = math.NaN()
+func rowsFromTable(tbl arrow.Table, metrics []string) ([]ActivityRow, error) {
+	n := int(tbl.NumRows())
+	rows := make([]ActivityRow, n)
+	for k := range rows {
+		r := &rows[k]
+		r.ElapsedS, r.TimerS, r.DistanceM, r.AscentM, r.DescentM = math.NaN(), math.NaN(), math.NaN(), math.NaN(), math.NaN()
+		r.CaloriesKcal, r.AvgHeartRateBPM, r.MaxHeartRateBPM, r.AvgSpeedMPS, r.AvgPowerW = math.NaN(), math.NaN(), math.NaN(), math.NaN(), math.NaN()
+		r.Metrics = make(map[string]float64, len(metrics))
+		for _, m := range metrics {
+			r.Metrics[m] = math.NaN()
+		}
 	}
 	base := make(map[string]baseCol, len(baseCols))
 	for _, c := range baseCols {
@@ -333,33 +344,25 @@ func rowFromTable(tbl arrow.Table, metrics []string) (ActivityRow, error) {
 	sc := tbl.Schema()
 	for i := range int(tbl.NumCols()) {
 		name := sc.Field(i).Name
-		a, j := cell(tbl.Column(i), 0)
-		if a == nil {
-			continue
-		}
-		if c, ok := base[name]; ok {
-			if !c.get(a, j, &r) {
-				return r, fmt.Errorf("column %s: type %s, want %s", name, a.DataType(), c.field.Type)
+		c, isBase := base[name]
+		k := 0
+		for _, a := range tbl.Column(i).Data().Chunks() {
+			f, isFloat := a.(*array.Float64)
+			for j := range a.Len() {
+				r := &rows[k]
+				k++
+				switch {
+				case isBase:
+					if !c.get(a, j, r) {
+						return nil, fmt.Errorf("column %s: type %s, want %s", name, a.DataType(), c.field.Type)
+					}
+				case isFloat:
+					r.Metrics[name] = floatAt(f, j)
+				}
 			}
-			continue
-		}
-		if f, ok := a.(*array.Float64); ok {
-			r.Metrics[name] = floatAt(f, j)
 		}
 	}
-	return r, nil
-}
-
-// cell finds row i of a chunked column: the chunk holding it and the
-// index within that chunk.
-func cell(c *arrow.Column, i int) (arrow.Array, int) {
-	for _, ch := range c.Data().Chunks() {
-		if i < ch.Len() {
-			return ch, i
-		}
-		i -= ch.Len()
-	}
-	return nil, 0
+	return rows, nil
 }
 
 // Samples are the per-record columns of one stored activity, as

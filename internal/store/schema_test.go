@@ -79,7 +79,7 @@ func TestSamplesParquetTypes(t *testing.T) {
 	root := t.TempDir()
 	s := openTest(t, root, testMetrics)
 	res := put(t, s, src.file("anna"))
-	r, err := file.OpenParquetFile(findFile(t, root, dirSamples, res.Added[0]), false)
+	r, err := file.OpenParquetFile(samplesPath(t, s, "anna", res.Added[0]), false)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -103,9 +103,15 @@ func TestSamplesParquetTypes(t *testing.T) {
 	if !slices.Contains(cc.Encodings(), parquet.Encodings.RLEDict) {
 		t.Errorf("activity_id encodings %v: not dictionary-encoded", cc.Encodings())
 	}
-	_, ts := col("timestamp")
+	i, ts := col("timestamp")
 	if lt, ok := ts.LogicalType().(schema.TimestampLogicalType); !ok || !lt.IsAdjustedToUTC() || lt.TimeUnit() != schema.TimeUnitMicros {
 		t.Errorf("timestamp: %s, want TIMESTAMP(MICROS, UTC)", ts.LogicalType())
+	}
+	if cc, err = r.MetaData().RowGroup(0).ColumnChunk(i); err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Contains(cc.Encodings(), parquet.Encodings.DeltaBinaryPacked) {
+		t.Errorf("timestamp encodings %v: not DELTA_BINARY_PACKED", cc.Encodings())
 	}
 	// The run has no cadence_rpm (it is a run): every row null, and no
 	// NaN stored.

@@ -9,7 +9,9 @@ import (
 	"io/fs"
 	"math"
 	"os"
+	"path"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"sync"
@@ -20,6 +22,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/memory"
 	"github.com/apache/arrow-go/v18/parquet"
+	"github.com/apache/arrow-go/v18/parquet/file"
 	"github.com/apache/arrow-go/v18/parquet/pqarrow"
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
@@ -142,19 +145,88 @@ func checkFloats(t *testing.T, where string, a arrow.Array, want []float64) {
 	}
 }
 
-func findFile(t *testing.T, root, top, id string) string {
+// storedRow returns the row of activity id as the store reads it.
+func storedRow(t *testing.T, s *Store, athlete, id string) ActivityRow {
 	t.Helper()
-	var m []string
-	filepath.WalkDir(filepath.Join(root, top), func(p string, d fs.DirEntry, err error) error {
-		if err == nil && d.Name() == id+".parquet" {
-			m = append(m, p)
-		}
-		return err
-	})
-	if len(m) != 1 {
-		t.Fatalf("%s/%s.parquet: %d files", top, id, len(m))
+	rows, err := s.Activities(context.Background(), athlete)
+	if err != nil {
+		t.Fatal(err)
 	}
-	return m[0]
+	for _, r := range rows {
+		if r.ID == id {
+			return r
+		}
+	}
+	t.Fatalf("no stored activity %s", id)
+	return ActivityRow{}
+}
+
+// samplesPath is the samples file holding activity id.
+func samplesPath(t *testing.T, s *Store, athlete, id string) string {
+	t.Helper()
+	return filepath.Join(s.Root(), dirSamples, "athlete="+athlete, filepath.FromSlash(storedRow(t, s, athlete, id).SamplesFile))
+}
+
+// activitiesPath is the activities file holding activity id, found by
+// reading every activities file with arrow-go's reader.
+func activitiesPath(t *testing.T, root, athlete, id string) (path string, row int) {
+	t.Helper()
+	var found []string
+	filepath.WalkDir(filepath.Join(root, dirActivities, "athlete="+athlete), func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || isTemp(d.Name()) {
+			return err
+		}
+		ids := column(t, readRaw(t, p), "activity_id").(*array.String)
+		for i := range ids.Len() {
+			if ids.Value(i) == id {
+				found, row = append(found, p), i
+			}
+		}
+		return nil
+	})
+	if len(found) != 1 {
+		t.Fatalf("activity %s is in %d activities files: %v", id, len(found), found)
+	}
+	return found[0], row
+}
+
+// readSamplesRaw reads activity id's samples with arrow-go's own reader:
+// the row group of its samples file that the file's metadata names.
+func readSamplesRaw(t *testing.T, path, id string) arrow.Table {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	pf, err := file.NewParquetReader(f)
+	if err != nil {
+		t.Fatalf("%s: %v", path, err)
+	}
+	defer pf.Close()
+	v := pf.MetaData().KeyValueMetadata().FindValue(idsKey)
+	if v == nil {
+		t.Fatalf("%s: no %s metadata", path, idsKey)
+	}
+	ids := strings.Split(*v, ",")
+	rg := slices.Index(ids, id)
+	if rg < 0 || len(ids) != pf.NumRowGroups() {
+		t.Fatalf("%s: %s = %q, %d row groups; want %s among them, one a row group", path, idsKey, *v, pf.NumRowGroups(), id)
+	}
+	fr, err := pqarrow.NewFileReader(pf, pqarrow.ArrowReadProperties{}, memory.DefaultAllocator)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cols := make([]int, pf.MetaData().Schema.NumColumns())
+	for i := range cols {
+		cols[i] = i
+	}
+	tbl, err := fr.ReadRowGroups(context.Background(), cols, []int{rg})
+	if err != nil {
+		t.Fatalf("%s: %v", path, err)
+	}
+	t.Cleanup(tbl.Release)
+	return tbl
 }
 
 var equateNaN = cmpopts.EquateNaNs()
@@ -225,12 +297,24 @@ func TestRoundTrip(t *testing.T) {
 	if len(rows) != len(want) {
 		t.Fatalf("Activities: %d rows, want %d", len(rows), len(want))
 	}
+	// s remembers the rows it wrote; a new Store reads them from the
+	// files. Both must give the same.
+	fromFiles, err := openTest(t, root, testMetrics).Activities(ctx, "anna")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := cmp.Diff(fromFiles, rows, equateNaN); d != "" {
+		t.Errorf("rows remembered by the writer differ from the files' (-files +remembered):\n%s", d)
+	}
 	for i, r := range rows {
 		if i > 0 && r.Start.Before(rows[i-1].Start) {
 			t.Errorf("row %d (%s) starts before row %d", i, r.ID, i-1)
 		}
 		w := want[r.ID]
-		if d := cmp.Diff(w.row, r, equateNaN, cmpopts.EquateEmpty()); d != "" {
+		if !strings.HasPrefix(r.SamplesFile, "year=") || batchOf(path.Base(r.SamplesFile)) == "" {
+			t.Errorf("activity %s: samples_file %q, want year=<yyyy>/part-<batch>-<n>.parquet", r.ID, r.SamplesFile)
+		}
+		if d := cmp.Diff(w.row, r, equateNaN, cmpopts.EquateEmpty(), cmpopts.IgnoreFields(ActivityRow{}, "SamplesFile")); d != "" {
 			t.Errorf("activity %s (%s) (-stored +read):\n%s", r.ID, r.SourceFile, d)
 		}
 	}
@@ -240,7 +324,7 @@ func TestRoundTrip(t *testing.T) {
 		where := fmt.Sprintf("%s session %d", w.row.SourceFile, a.Index)
 
 		// The samples file as any Parquet reader sees it.
-		tbl := readRaw(t, findFile(t, root, dirSamples, id))
+		tbl := readSamplesRaw(t, samplesPath(t, s, "anna", id), id)
 		if got := int(tbl.NumRows()); got != a.Len() {
 			t.Errorf("%s: %d sample rows, want %d", where, got, a.Len())
 			continue
@@ -274,10 +358,16 @@ func TestRoundTrip(t *testing.T) {
 		}
 
 		// The activities file: metrics, NaN as null.
-		at := readRaw(t, findFile(t, root, dirActivities, id))
-		checkFloats(t, where+" moving_time_s", column(t, at, "moving_time_s"), []float64{float64(a.Index) + 0.5})
-		checkFloats(t, where+" cadence_median_spm", column(t, at, "cadence_median_spm"), []float64{math.NaN()})
-		checkFloats(t, where+" distance_m", column(t, at, "distance_m"), []float64{a.Totals.DistanceM})
+		ap, i := activitiesPath(t, root, "anna", id)
+		at := readRaw(t, ap)
+		cell := func(name string) arrow.Array {
+			c := array.NewSlice(column(t, at, name), int64(i), int64(i+1))
+			t.Cleanup(c.Release)
+			return c
+		}
+		checkFloats(t, where+" moving_time_s", cell("moving_time_s"), []float64{float64(a.Index) + 0.5})
+		checkFloats(t, where+" cadence_median_spm", cell("cadence_median_spm"), []float64{math.NaN()})
+		checkFloats(t, where+" distance_m", cell("distance_m"), []float64{a.Totals.DistanceM})
 		if names := at.Schema().FieldIndices("athlete"); len(names) != 0 {
 			t.Errorf("%s: the file has an athlete column; Hive readers take it from the folder and Spark refuses both", where)
 		}
@@ -457,9 +547,9 @@ func TestFailureRecorded(t *testing.T) {
 		t.Errorf("Lookup of an unknown file = %+v, %v; want not known", rec, err)
 	}
 	// The line format SCHEMA.md documents.
-	want := fmt.Sprintf(`{"v":1,"sha256":"%x","name":"notes.fit","activities":[],"failure":"not a FIT file"}`, sha)
-	if got := manifestLines(t, s.Root(), "bo"); !slices.Equal(got, []string{want}) {
-		t.Errorf("manifest:\n%s\nwant:\n%s", strings.Join(got, "\n"), want)
+	want := regexp.MustCompile(fmt.Sprintf(`^\{"v":2,"sha256":"%x","name":"notes.fit","activities":\[\],"failure":"not a FIT file","batch":"[0-9]{8}T[0-9]{6}Z-[0-9a-f]{8}","batch_files":1\}$`, sha))
+	if got := manifestLines(t, s.Root(), "bo"); len(got) != 1 || !want.MatchString(got[0]) {
+		t.Errorf("manifest:\n%s\nwant one line matching:\n%s", strings.Join(got, "\n"), want)
 	}
 	if names, _ := s.Athletes(); !slices.Equal(names, []string{"bo"}) {
 		t.Errorf("Athletes = %v, want [bo]", names)
@@ -605,9 +695,13 @@ func TestNotWritable(t *testing.T) {
 	}
 	os.Remove(part)
 
-	// Now the activities folder: the samples file is written first, and
+	// Now the activities folder (the failed Put above made it, empty):
 	// the manifest still says nothing.
 	apart := filepath.Join(root, dirActivities, "athlete=anna")
+	if err := os.RemoveAll(apart); err != nil {
+		t.Fatal(err)
+	}
+	s = openTest(t, root, testMetrics) // a new process: s knew the folder removed under it
 	if err := os.WriteFile(apart, nil, 0o644); err != nil {
 		t.Fatal(err)
 	}
@@ -644,8 +738,8 @@ func TestDamagedParquet(t *testing.T) {
 	s := openTest(t, root, testMetrics)
 	src := load(t, "python-fitparse__garmin-fenix-5-run.fit")
 	id := put(t, s, src.file("anna")).Added[0]
-	for _, top := range []string{dirActivities, dirSamples} {
-		p := findFile(t, root, top, id)
+	ap, _ := activitiesPath(t, root, "anna", id)
+	for top, p := range map[string]string{dirActivities: ap, dirSamples: samplesPath(t, s, "anna", id)} {
 		b, err := os.ReadFile(p)
 		if err != nil {
 			t.Fatal(err)
