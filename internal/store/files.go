@@ -25,7 +25,7 @@ func isTemp(name string) bool {
 // renames it over path and fsyncs the folder, so that the rename itself
 // survives a crash. After a crash at any moment path is either the old
 // file (or absent) or the new one; at worst a temporary file is left,
-// which Open removes.
+// which the next writer (or Open) removes.
 func writeAtomic(path string, write func(io.Writer) error) (err error) {
 	dir, base := filepath.Split(path)
 	f, err := os.CreateTemp(dir, "."+base+tmpMark+"*")

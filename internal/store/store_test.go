@@ -829,3 +829,59 @@ func manifestLines(t *testing.T, root, athlete string) []string {
 	}
 	return strings.Split(strings.TrimSuffix(string(b), "\n"), "\n")
 }
+
+// TestV1Store opens a store written before batches (testdata/v1-store:
+// one Parquet file per activity, version 1 manifest lines): its rows and
+// samples read as before, its files count as stored, a temporary file a
+// crash left in it is removed, and new batches go in beside its files.
+func TestV1Store(t *testing.T) {
+	root := t.TempDir()
+	if err := os.CopyFS(root, os.DirFS(filepath.Join("testdata", "v1-store"))); err != nil {
+		t.Fatal(err)
+	}
+	run := load(t, "python-fitparse__garmin-fenix-5-run.fit")
+	walk := load(t, "python-fitparse__garmin-fenix-5-walk.fit")
+	runID := ActivityID(run.acts[0], run.sha)
+	tmp := filepath.Join(root, dirSamples, "athlete=anna", "year=2017", "."+runID+".parquet"+tmpMark+"42")
+	if err := os.WriteFile(tmp, []byte("PAR1 half"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	s := openTest(t, root, testMetrics)
+	if _, err := os.Stat(tmp); err == nil {
+		t.Error("Open left the temporary file a crash left")
+	}
+	ctx := context.Background()
+	for _, src := range []source{run, walk} {
+		if ok, err := s.HasFile("anna", src.sha); !ok || err != nil {
+			t.Errorf("%s: HasFile = %v, %v; want stored", src.name, ok, err)
+		}
+		id := ActivityID(src.acts[0], src.sha)
+		r := storedRow(t, s, "anna", id)
+		if want := "year=2017/" + id + ".parquet"; r.SamplesFile != want {
+			t.Errorf("%s: SamplesFile %q, want %q", src.name, r.SamplesFile, want)
+		}
+		if r.SourceFile != src.name || r.Records != src.acts[0].Len() || r.Sport != src.acts[0].Sport {
+			t.Errorf("%s: row %+v", src.name, r)
+		}
+		smp, err := s.Samples(ctx, "anna", id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i, c := range src.acts[0].Columns() {
+			if j := firstDiff(c.Values, smp.Columns[i].Values); j >= 0 {
+				t.Errorf("%s: samples %s differ first at row %d", src.name, c.Name, j)
+			}
+		}
+	}
+	if res := put(t, s, run.file("anna")); !res.Known {
+		t.Errorf("putting a file the v1 manifest lists: %+v, want Known", res)
+	}
+	put(t, s, load(t, "elevate__trosku.fit").file("anna"))
+	rows, err := openTest(t, root, testMetrics).Activities(ctx, "anna")
+	if err != nil || len(rows) != 3 {
+		t.Fatalf("after a new batch: %d rows, %v; want 3", len(rows), err)
+	}
+	if lines := manifestLines(t, root, "anna"); len(lines) != 3 || !strings.HasPrefix(lines[0], `{"v":1,`) || !strings.HasPrefix(lines[2], `{"v":2,`) {
+		t.Errorf("manifest:\n%s\nwant the two v1 lines, then a v2 line", strings.Join(lines, "\n"))
+	}
+}
