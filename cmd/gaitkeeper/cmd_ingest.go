@@ -248,7 +248,7 @@ func ingestAll(ctx context.Context, st *store.Store, athlete string, paths []str
 	// even after an interrupt: what was put is kept. The committer's
 	// fsyncs wait on the disk while the workers go on decoding (a commit
 	// takes about 40 ms, most of it waiting). A store error ends the
-	// ingest (cancel), and then the worker's open batch is given up.
+	// ingest (cancel).
 	commits := make(chan *store.Batch, workers)
 	committed := make(chan struct{})
 	go func() {
@@ -279,10 +279,10 @@ func ingestAll(ctx context.Context, st *store.Store, athlete string, paths []str
 				}
 				out := storeOne(ctx, b, athlete, j, p)
 				giveBack(j.buf)
-				if out.fatal != nil {
-					b.Abort()
-					b = nil
-				} else if b.Activities() >= batchSize {
+				if out.fatal != nil || b.Activities() >= batchSize {
+					// After a fatal error too: an interrupt or another
+					// worker's failure leaves this batch whole, and one
+					// that failed itself is undone by its Commit.
 					commits <- b
 					b = nil
 				}

@@ -278,6 +278,47 @@ func TestIngestInterrupted(t *testing.T) {
 	storedIDs(t, root, "anna")
 }
 
+// An interrupt in the middle of a batch keeps what was put: the workers
+// stop taking files, and their open batches are committed. What the
+// summary counts as new is what the store holds.
+func TestIngestInterruptedMidBatch(t *testing.T) {
+	noUserConfig(t)
+	root := t.TempDir()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	go func() { // cancel once a batch is being written
+		for {
+			var temps []string
+			filepath.WalkDir(filepath.Join(root, "samples"), func(p string, d fs.DirEntry, err error) error {
+				if err == nil && strings.Contains(d.Name(), ".tmp-") {
+					temps = append(temps, p)
+				}
+				return nil
+			})
+			if len(temps) > 0 || ctx.Err() != nil {
+				cancel()
+				return
+			}
+			time.Sleep(time.Millisecond)
+		}
+	}()
+	var stdout, stderr bytes.Buffer
+	o := ingestOptions{store: storeFlags{athlete: "anna", dir: root}, format: "text", workers: 2}
+	err := runIngest(ctx, o, globalOptions{}, []string{filepath.Join("..", "..", "testdata", "demo")}, &stdout, &stderr)
+	if err == nil || !strings.Contains(err.Error(), "interrupted") {
+		t.Fatalf("interrupted ingest: error %v, want one saying it was interrupted (it may have finished first)", err)
+	}
+	var n int
+	if _, err := fmt.Sscanf(stderr.String()[strings.Index(stderr.String(), "new "):], "new %d", &n); err != nil {
+		t.Fatalf("no count of new activities in %q: %v", stderr.String(), err)
+	}
+	ids := storedIDs(t, root, "anna")
+	if n == 0 || len(ids) != n {
+		t.Errorf("the summary says %d new, the store holds %d activities; want the same, at least one", n, len(ids))
+	}
+	t.Logf("interrupted after %d of 54 activities", n)
+}
+
 // ingest tunes the garbage collector for its run only, and leaves a
 // user's GOGC and GOMEMLIMIT alone.
 func TestIngestGCSettings(t *testing.T) {

@@ -69,8 +69,8 @@ func (s *Store) release() {
 }
 
 // tryRecover recovers what a crash left if no other process is writing
-// the store; Open calls it so that readers see a committed batch whose
-// renames a crash cut short.
+// the store and the lock can be taken; Open calls it so that readers see
+// a committed batch whose renames a crash cut short.
 func (s *Store) tryRecover() error {
 	s.lockMu.Lock()
 	defer s.lockMu.Unlock()
@@ -78,11 +78,11 @@ func (s *Store) tryRecover() error {
 		return nil
 	}
 	ok, err := s.flock.TryLock()
-	if err != nil {
-		return fmt.Errorf("store: lock %s: %w", s.flock.Path(), err)
-	}
-	if !ok {
-		return nil // another process writes; it recovered when it took the lock
+	if err != nil || !ok {
+		// Another process writes, and recovered when it took the lock;
+		// or the lock file cannot be made (a read-only store), and then
+		// nothing can be recovered, and reading needs no lock.
+		return nil
 	}
 	defer s.flock.Unlock()
 	return s.recoverLocked()
