@@ -244,29 +244,34 @@ func ingestAll(ctx context.Context, st *store.Store, athlete string, paths []str
 	}
 
 	// Each worker puts its files into a batch of its own and hands it to
-	// the committer every batchSize activities and when the jobs run out,
+	// its committer every batchSize activities and when the jobs run out,
 	// even after an interrupt: what was put is kept. The committer's
-	// fsyncs wait on the disk while the workers go on decoding (a commit
+	// fsyncs wait on the disk while the worker goes on decoding (a commit
 	// takes about 40 ms, most of it waiting). A store error ends the
 	// ingest (cancel).
-	commits := make(chan *store.Batch, workers)
-	committed := make(chan struct{})
-	go func() {
-		defer close(committed)
-		for b := range commits {
-			if err := b.Commit(); err != nil {
-				cancel(err)
-			}
-		}
-	}()
 	var pool sync.WaitGroup
 	for range workers {
 		pool.Go(func() {
+			// This worker's committer: one batch commits while the next
+			// fills, and at the end the workers' last batches commit at
+			// the same time.
+			commits := make(chan *store.Batch, 1)
+			committed := make(chan struct{})
+			go func() {
+				defer close(committed)
+				for b := range commits {
+					if err := b.Commit(); err != nil {
+						cancel(err)
+					}
+				}
+			}()
 			var b *store.Batch
 			defer func() {
 				if b != nil {
 					commits <- b
 				}
+				close(commits)
+				<-committed
 			}()
 			for j := range jobs {
 				if b == nil {
@@ -390,8 +395,6 @@ func ingestAll(ctx context.Context, st *store.Store, athlete string, paths []str
 	})
 	close(jobs)
 	pool.Wait()
-	close(commits)
-	<-committed
 	for _, e := range stats.Errors {
 		results <- ingestOutcome{failure: failureOf("", e)}
 	}

@@ -89,6 +89,51 @@ func BenchmarkPut(b *testing.B) {
 	}
 }
 
+// BenchmarkBatchPut stores one 3-hour 1 Hz run per op into batches of
+// 128 activities, as ingest's workers do: the samples row group per op,
+// and per 128 ops the batch's activities file, manifest write, fsyncs
+// and renames. Compare with BenchmarkPut, a batch per activity.
+func BenchmarkBatchPut(b *testing.B) {
+	s, err := Open(b.TempDir(), Options{MetricColumns: []string{"moving_time_s"}})
+	if err != nil {
+		b.Fatal(err)
+	}
+	base := time.Date(2025, 3, 1, 7, 0, 0, 0, time.UTC)
+	a := synthRun(base)
+	b.SetBytes(int64(a.Len() * (len(a.Columns()) + len(a.Dev)) * 8))
+	b.ReportAllocs()
+	ctx := context.Background()
+	var batch *Batch
+	i := 0
+	for b.Loop() {
+		if batch == nil {
+			if batch, err = s.NewBatch(ctx, "bench"); err != nil {
+				b.Fatal(err)
+			}
+		}
+		a.Start = base.Add(time.Duration(i) * time.Hour)
+		var key [8]byte
+		binary.LittleEndian.PutUint64(key[:], uint64(i))
+		f := File{Athlete: "bench", Name: fmt.Sprintf("run%d.fit", i), SHA256: sha256.Sum256(key[:]),
+			Activities: []Activity{{Data: a, Metrics: map[string]float64{"moving_time_s": 10800}}}}
+		if res, err := batch.Put(ctx, f); err != nil || len(res.Added) != 1 {
+			b.Fatalf("Put: %+v, %v", res, err)
+		}
+		if batch.Activities() == 128 {
+			if err := batch.Commit(); err != nil {
+				b.Fatal(err)
+			}
+			batch = nil
+		}
+		i++
+	}
+	if batch != nil {
+		if err := batch.Commit(); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
 // BenchmarkActivities reads back the activities table of 200 stored
 // activities: one small Parquet file each.
 func BenchmarkActivities(b *testing.B) {
