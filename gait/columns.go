@@ -164,12 +164,18 @@ func ColumnNames(p Params) []string {
 
 // Columns flattens m into the named numbers of ColumnNames(p): booleans
 // as 1 or 0, counts as whole numbers, a missing value as NaN. Shares of
-// bands m does not have are NaN.
+// bands m does not have are NaN. An activity that was not analyzed (not
+// a run) has analyzed = 0 and every other column NaN: nothing was
+// measured, and a 0 would read as a measured zero.
 func (m Metrics) Columns(p Params) map[string]float64 {
 	cols := columns(p)
 	out := make(map[string]float64, len(cols))
 	for _, c := range cols {
-		out[c.name] = c.get(&m)
+		if m.Analyzed || c.name == "analyzed" {
+			out[c.name] = c.get(&m)
+		} else {
+			out[c.name] = math.NaN()
+		}
 	}
 	return out
 }

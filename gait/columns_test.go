@@ -32,6 +32,28 @@ func TestColumnNames(t *testing.T) {
 	}
 }
 
+// A walk (not analyzed) has nothing measured: analyzed 0, every other
+// column NaN (null in the store), not zeros that read as measured.
+func TestColumnsNotAnalyzed(t *testing.T) {
+	p := DefaultParams()
+	acts, err := ingest.DecodeFile(filepath.Join("..", "testdata", "fit", "python-fitparse__garmin-fenix-5-walk.fit"), ingest.DecodeOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := Analyze(acts[0], p)
+	if m.Analyzed {
+		t.Fatal("the walk was analyzed")
+	}
+	for name, v := range m.Columns(p) {
+		if name == "analyzed" && v != 0 || name != "analyzed" && !math.IsNaN(v) {
+			t.Errorf("%s = %v, want %s", name, v, map[bool]string{true: "0", false: "NaN"}[name == "analyzed"])
+		}
+	}
+	if got := MetricsFromColumns(m.Columns(p), p); got.Analyzed || got.Cadence.N != 0 {
+		t.Errorf("read back: analyzed %v, cadence n %d", got.Analyzed, got.Cadence.N)
+	}
+}
+
 // TestColumnsRoundTrip flattens the metrics of real and generated runs and
 // rebuilds them: every summary field must come back as it was; only the
 // per-record detail (spike list, reasons, sources) is dropped.
