@@ -99,18 +99,16 @@ func (s *scratch) cadenceOnSpeed(x, y []float64, sel []bool, weights []float64) 
 	}
 	xu, yu := sumX/sumW, sumY/sumW
 	// The second pass also counts the speeds into the histogram for
-	// their median, with the bucket nb at the records left out (see
-	// quantiles).
+	// their median, leaving out the records left out (see quantiles).
 	r := extent{lo, hi, float64(n)}
 	h := s.histogramFor(r, n)
-	s.idx = grow(s.idx, m)
-	bin, bw, idx := h.binning, &h.bw, s.idx[:m]
+	s.next = grow(s.next, m)
+	bin, bw, last, next := h.binning, &h.bw, &h.last, s.next[:m]
 	var ss, comp, sw1 float64         // MeanVariance of x
 	var cs, xcomp, ycomp, sw2 float64 // covarianceMeans of x and y
 	for i, ok := range sel {
 		xv, yv := x[i], y[i]
 		if !ok || math.IsNaN(xv) || math.IsNaN(yv) {
-			idx[i] = nb
 			continue
 		}
 		w := weights[i]
@@ -128,7 +126,7 @@ func (s *scratch) cadenceOnSpeed(x, y []float64, sel []bool, weights []float64) 
 		sw2 += w
 
 		b := bin.bucket(xv)
-		idx[i] = uint16(b)
+		next[i], last[b] = last[b], int32(i+1)
 		bw[i&1][b]++ // counts are exact in any order
 	}
 	xv := (ss - comp*comp/sw1) / (sw1 - 1)
@@ -145,13 +143,13 @@ func (s *scratch) cadenceOnSpeed(x, y []float64, sel []bool, weights []float64) 
 	if !h.useful { // a few speeds, which quantiles sorts: copy them out
 		s.roll = grow(s.roll, n)
 		speeds = s.roll[:0]
-		for i, b := range idx {
-			if b != nb {
+		for i, ok := range sel {
+			if ok && !math.IsNaN(x[i]) && !math.IsNaN(y[i]) {
 				speeds = append(speeds, x[i])
 			}
 		}
 	}
-	s.quantiles(speeds, nil, r, h, ps[:], q[:], nil)
+	s.quantiles(speeds, nil, r, h, ps[:], q[:])
 	f.medianSpeed = q[0]
 	return f
 }

@@ -96,6 +96,43 @@ func TestSummarizeMatchesGonum(t *testing.T) {
 	}
 }
 
+// The histogram's bucket chains must hold exactly the values kept in
+// each bucket, in record order once read out (the order the quantiles'
+// sort was given when the positions were gathered by a pass over all
+// records): the chains replace that pass.
+func TestHistogramChainsHoldEachBucket(t *testing.T) {
+	rng := rand.New(rand.NewPCG(21, 22))
+	for trial := range 20 {
+		n := []int{65, 500, 5000, 20000}[trial%4]
+		x := fitLike(rng, n, 140, 10, []float64{1, 0.01}[trial%2]) // whole bpm: thousands per bucket
+		sel := randomSel(rng, n)
+		w := randomWeights(rng, n, trial%3 != 0)
+		var s scratch
+		s.wholeWeights = wholeNumbers(w)
+		p := s.reduce(x, sel, w)
+		h := s.histogramFor(p.extent, p.n)
+		s.spreadIn(x, sel, w, p.sumV/p.sumW, h)
+		want := make([][]paired1, nb)
+		for i, ok := range sel {
+			if ok && !math.IsNaN(x[i]) {
+				b := h.bucket(x[i])
+				want[b] = append(want[b], paired1{x[i], w[i]})
+			}
+		}
+		for b := range nb {
+			got := h.pairs(nil, x, w, s.next, b)
+			if !slices.Equal(got, want[b]) {
+				t.Fatalf("trial %d bucket %d: %v, want %v", trial, b, got, want[b])
+			}
+			one, ok := h.oneValue(x, s.next, b)
+			allOne := len(want[b]) > 0 && !slices.ContainsFunc(want[b], func(e paired1) bool { return e.v != want[b][0].v })
+			if ok != allOne || ok && one != want[b][0].v {
+				t.Fatalf("trial %d bucket %d: oneValue %v %v, want %v", trial, b, one, ok, allOne)
+			}
+		}
+	}
+}
+
 // With whole-second weights the zone shares come from the histogram; they
 // must equal the shares added value by value, whatever the edges: on
 // values, outside the data, NaN, out of order.

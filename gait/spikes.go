@@ -109,17 +109,18 @@ func (s *scratch) spikesIn(a *ingest.Activity, x []float64, st []step, base []bo
 	// their extent: unweighted, the median is the same for any bounds.
 	dev := extent{0, max(math.Abs(r.lo-med), math.Abs(r.hi-med)), r.total}
 	h := s.histogramFor(dev, len(vals))
-	bin, bw, idx := h.binning, &h.bw, s.idx[:len(vals)]
+	s.next = grow(s.next, len(vals))
+	bin, bw, last, next := h.binning, &h.bw, &h.last, s.next[:len(vals)]
 	for i, v := range vals {
 		d := math.Abs(v - med)
 		vals[i] = d
 		b := bin.bucket(d)
-		idx[i] = uint16(b)
+		next[i], last[b] = last[b], int32(i+1)
 		bw[i&1][b]++ // counts are exact in any order
 	}
 	var q [1]float64
 	ps := [1]float64{0.5}
-	s.quantiles(vals, nil, dev, h, ps[:], q[:], nil)
+	s.quantiles(vals, nil, dev, h, ps[:], q[:])
 	rsd := 1.4826 * q[0]
 	if rsd == 0 {
 		return nil, fmt.Sprintf("no spread: half the run's %.0f s rolling means equal its median", p.Spikes.WindowS)
