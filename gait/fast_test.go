@@ -268,31 +268,40 @@ func TestStepMeansMatchesDirect(t *testing.T) {
 				tt += 1 + float64(rng.IntN(2))*rng.Float64()
 			}
 		}
-		x := fitLike(rng, n, 250, 8, 0.1)
 		sel := randomSel(rng, n)
 		p := SpikeParams{WindowS: []float64{30, 7, 1, 30}[trial%4], StepS: []float64{5, 1, 1, 3}[trial%4]}
 		m, minN := stepsPerWindow(p), int(max(2, p.WindowS/4))
-		want := directStepMeans(times, x, sel, p.StepS, m, minN)
 		var s scratch
 		st := s.stepsOf(times, p.StepS, 10)
 		k := len(st)
-		mean, vals, sums, cnts := make([]float64, k), make([]float64, k), make([]float64, k), make([]int32, k)
-		r := stepMeans(mean, vals, sums, cnts, x, sel, st, m, minN)
-		if len(mean) != len(want) {
-			t.Fatalf("trial %d: %d steps, want %d", trial, len(mean), len(want))
+		// Four columns summed in one pass, each as if alone.
+		xs := [4][]float64{fitLike(rng, n, 250, 8, 0.1), fitLike(rng, n, 3, 1, 0.1), fitLike(rng, n, 0, 1, 1), fitLike(rng, n, -9, 1, 0.5)}
+		var sums [4][]float64
+		var cnts [4][]int32
+		for c := range sums {
+			sums[c], cnts[c] = make([]float64, k), make([]int32, k)
 		}
-		var wantVals []float64
-		for j := range want {
-			// The sums are added in another order: equal within rounding.
-			if math.IsNaN(want[j]) != math.IsNaN(mean[j]) || math.Abs(mean[j]-want[j]) > 1e-12*math.Abs(want[j]) {
-				t.Fatalf("trial %d n %d %+v: step %d mean %v, want %v", trial, n, p, j, mean[j], want[j])
+		stepSums(sums, cnts, xs, sel, st)
+		for c, x := range xs {
+			want := directStepMeans(times, x, sel, p.StepS, m, minN)
+			mean, vals := make([]float64, k), make([]float64, k)
+			r := stepMeans(mean, vals, sums[c], cnts[c], st, m, minN)
+			if len(mean) != len(want) {
+				t.Fatalf("trial %d: %d steps, want %d", trial, len(mean), len(want))
 			}
-			if !math.IsNaN(want[j]) {
-				wantVals = append(wantVals, mean[j])
+			var wantVals []float64
+			for j := range want {
+				// The sums are added in another order: equal within rounding.
+				if math.IsNaN(want[j]) != math.IsNaN(mean[j]) || math.Abs(mean[j]-want[j]) > 1e-12*math.Abs(want[j]) {
+					t.Fatalf("trial %d n %d %+v column %d: step %d mean %v, want %v", trial, n, p, c, j, mean[j], want[j])
+				}
+				if !math.IsNaN(want[j]) {
+					wantVals = append(wantVals, mean[j])
+				}
 			}
-		}
-		if !slices.Equal(r.vals, wantVals) || (len(wantVals) > 0 && r.extent != extentOf(wantVals, nil)) {
-			t.Fatalf("trial %d: %d means kept, want %d", trial, len(r.vals), len(wantVals))
+			if !slices.Equal(r.vals, wantVals) || (len(wantVals) > 0 && r.extent != extentOf(wantVals, nil)) {
+				t.Fatalf("trial %d column %d: %d means kept, want %d", trial, c, len(r.vals), len(wantVals))
+			}
 		}
 	}
 }

@@ -69,10 +69,19 @@ func (s *scratch) spikesOf(a *ingest.Activity, si []float64, base []bool, grade 
 		{"vertical_oscillation", "mm", a.VerticalOscillationMM},
 	}
 	st := s.stepsOf(a.Elapsed, p.Spikes.StepS, p.MaxRecordGapS)
-	s.small, s.ints = grow(s.small, len(st)), grow(s.ints, len(st))
+	// Each step's sums, for the four channels in one pass.
+	k := len(st)
+	s.small, s.ints = grow(s.small, len(channels)*k), grow(s.ints, len(channels)*k)
+	var sums [len(channels)][]float64
+	var cnts [len(channels)][]int32
+	var xs [len(channels)][]float64
+	for c, ch := range channels {
+		sums[c], cnts[c], xs[c] = s.small[c*k:(c+1)*k], s.ints[c*k:(c+1)*k], ch.x
+	}
+	stepSums(sums, cnts, xs, base, st)
 	var out Spikes
-	for _, ch := range channels {
-		found, why := s.spikesIn(a, ch.x, st, base, grade, p)
+	for c, ch := range channels {
+		found, why := s.spikesIn(a, sums[c], cnts[c], st, grade, p)
 		if why != "" {
 			out.Skipped = append(out.Skipped, ch.name+": "+why)
 			continue
@@ -93,11 +102,12 @@ func (s *scratch) spikesOf(a *ingest.Activity, si []float64, base []bool, grade 
 	return out
 }
 
-// spikesIn finds the spikes of one channel x on the evaluation grid st.
-func (s *scratch) spikesIn(a *ingest.Activity, x []float64, st []step, base []bool, grade []float64, p Params) ([]Spike, string) {
+// spikesIn finds the spikes of one channel on the evaluation grid st,
+// from the sums and counts of its values in each step (stepSums).
+func (s *scratch) spikesIn(a *ingest.Activity, sums []float64, cnts []int32, st []step, grade []float64, p Params) ([]Spike, string) {
 	m := stepsPerWindow(p.Spikes)
 	s.roll, s.v = grow(s.roll, len(st)), grow(s.v, len(st))
-	r := stepMeans(s.roll, s.v, s.small, s.ints, x, base, st, m, int(max(2, p.Spikes.WindowS/4))) // max is math.Max, NaN alike
+	r := stepMeans(s.roll, s.v, sums, cnts, st, m, int(max(2, p.Spikes.WindowS/4))) // max is math.Max, NaN alike
 	vals := r.vals
 	if len(vals) < 2 {
 		return nil, "not recorded"
@@ -260,36 +270,67 @@ type rolled struct {
 	extent           // of vals, unweighted
 }
 
-// stepMeans stores in mean[j], for each step j of st, the mean of the
-// values of x that base marks and that are not NaN in the window of m
-// steps centred on it: steps id−m/2 up to, not including, id−m/2+m.
-// It is NaN when the window holds fewer than minN values, or step j
-// itself none (a stop, the warm-up). It returns the means that are not
-// NaN, stored in vals. Smart recording thins records on a steady run to
-// one every few seconds, so a stricter count than a quarter of the
-// window would blank the very stretches that form the baseline.
-// sums and cnts are working space of len(st).
+// stepSums stores in sums[c][j] and cnts[c][j], for each step j of st
+// and each column x[c], the sum and the count of the values base marks
+// that are not NaN. Each step's sum adds its values in record order.
 //
-// Each step's sum is taken once, in record order; the window's sum adds
-// a step's as it enters and removes it as it leaves.
-func stepMeans(mean, vals, sums []float64, cnts []int32, x []float64, base []bool, st []step, m, minN int) rolled {
-	n := len(x)
-	x, base = x[:n], base[:n]
-	sums, cnts, mean = sums[:len(st)], cnts[:len(st)], mean[:len(st)]
+// The four columns are summed in one pass: the records' loop and base
+// are shared, and the four sums, each waiting on its own last addition,
+// overlap.
+func stepSums(sums [4][]float64, cnts [4][]int32, x [4][]float64, base []bool, st []step) {
+	n := len(base)
+	x0, x1, x2, x3 := x[0][:n], x[1][:n], x[2][:n], x[3][:n]
 	for j := range st {
-		end := n
+		lo, hi := int(st[j].start), n
 		if j+1 < len(st) {
-			end = int(st[j+1].start)
+			hi = int(st[j+1].start)
 		}
-		sum, cnt := 0.0, int32(0)
-		for i := int(st[j].start); i < end; i++ {
-			if v := x[i]; base[i] && !math.IsNaN(v) {
-				sum += v
-				cnt++
+		// One length for all: no bounds checks in the loop.
+		b := base[lo:hi]
+		y0, y1, y2, y3 := x0[lo:hi], x1[lo:hi], x2[lo:hi], x3[lo:hi]
+		y0, y1, y2, y3 = y0[:len(b)], y1[:len(b)], y2[:len(b)], y3[:len(b)]
+		var s0, s1, s2, s3 float64
+		var c0, c1, c2, c3 int32
+		for i, ok := range b {
+			if !ok {
+				continue
+			}
+			if v := y0[i]; !math.IsNaN(v) {
+				s0 += v
+				c0++
+			}
+			if v := y1[i]; !math.IsNaN(v) {
+				s1 += v
+				c1++
+			}
+			if v := y2[i]; !math.IsNaN(v) {
+				s2 += v
+				c2++
+			}
+			if v := y3[i]; !math.IsNaN(v) {
+				s3 += v
+				c3++
 			}
 		}
-		sums[j], cnts[j] = sum, cnt
+		sums[0][j], sums[1][j], sums[2][j], sums[3][j] = s0, s1, s2, s3
+		cnts[0][j], cnts[1][j], cnts[2][j], cnts[3][j] = c0, c1, c2, c3
 	}
+}
+
+// stepMeans stores in mean[j], for each step j of st, the mean of the
+// values in the window of m steps centred on it (steps id−m/2 up to,
+// not including, id−m/2+m), from the sums and counts of each step's
+// values (stepSums). It is NaN when the window holds fewer than minN
+// values, or step j itself none (a stop, the warm-up). It returns the
+// means that are not NaN, stored in vals. Smart recording thins records
+// on a steady run to one every few seconds, so a stricter count than a
+// quarter of the window would blank the very stretches that form the
+// baseline.
+//
+// The window's sum adds a step's sum as it enters and removes it as it
+// leaves.
+func stepMeans(mean, vals, sums []float64, cnts []int32, st []step, m, minN int) rolled {
+	sums, cnts, mean = sums[:len(st)], cnts[:len(st)], mean[:len(st)]
 	lo, hi := 0, 0
 	sum, cnt := 0.0, 0
 	k := 0
