@@ -52,7 +52,6 @@ func Analyze(a *ingest.Activity, p Params) Metrics {
 	grade, derived := Grade(a, p)
 	m.GradeDerived = derived
 	left, source, _ := BalanceSeries(a)
-	si := symmetryIndex(left)
 	steps, stepsDerived := stepLength(a)
 	vr, vrDerived := verticalRatio(a, steps)
 
@@ -64,8 +63,8 @@ func Analyze(a *ingest.Activity, p Params) Metrics {
 	m.VO = s.verticalOscillationOf(a, sel, w, p)
 	m.VR = s.verticalRatioOf(a, vr, vrDerived, sel, w, p)
 	m.StepLength = s.stepLengthOf(a, steps, stepsDerived, sel, w)
-	m.Drift = s.driftOf(a, si, vr, sel, w, m.MovingTimeS, grade, p)
-	m.Spikes = s.spikesOf(a, si, base, grade, p)
+	m.Drift = s.driftOf(a, left, vr, sel, w, m.MovingTimeS, grade, p)
+	m.Spikes = s.spikesOf(a, left, base, grade, p)
 	m.Effort = s.effortOf(a, timer, sel, w, m.MovingTimeS, m.DistanceM, timerS, p)
 	return m
 }

@@ -53,31 +53,21 @@ func DriftOf(a *ingest.Activity, sel []bool, weights, grade []float64, p Params)
 	vr, _ := verticalRatio(a, steps)
 	movingS, _ := MovingTotals(a, sel, weights)
 	var s scratch
-	return s.driftOf(a, symmetryIndex(left), vr, sel, weights, movingS, grade, p)
+	return s.driftOf(a, left, vr, sel, weights, movingS, grade, p)
 }
 
-// symmetryIndex returns Robinson's symmetry index, 4·b − 200, of each
-// balance b (see [Balance]).
-func symmetryIndex(left []float64) []float64 {
-	si := make([]float64, len(left))
-	for i, b := range left {
-		si[i] = 4*b - 200
-	}
-	return si
-}
-
-// driftOf is DriftOf with the symmetry index and vertical ratio series
-// already derived (see [BalanceSeries], [VerticalRatioSeries]) and the
-// moving time total (see [MovingTotals]).
-func (s *scratch) driftOf(a *ingest.Activity, si, vr []float64, sel []bool, weights []float64, total float64, grade []float64, p Params) Drift {
+// driftOf is DriftOf with the balance and vertical ratio series already
+// derived (see [BalanceSeries], [VerticalRatioSeries]) and the moving
+// time total (see [MovingTotals]). The symmetry index is Robinson's,
+// 4·b − 200 of each balance b (see [Balance]).
+func (s *scratch) driftOf(a *ingest.Activity, left, vr []float64, sel []bool, weights []float64, total float64, grade []float64, p Params) Drift {
 	d := Drift{
 		RefStartS:  p.WarmupS,
 		RefEndS:    p.Drift.RefEndFraction * total,
 		LateStartS: (1 - p.Drift.LateFraction) * total,
 		LateEndS:   total,
 	}
-	xs := [...][]float64{a.CadenceSPM, a.GCTMS, si, a.VerticalOscillationMM, vr}
-	dst := [len(xs)]*Delta{&d.Cadence, &d.GCT, &d.SymmetryIndex, &d.VerticalOscillation, &d.VerticalRatio}
+	dst := [...]*Delta{&d.Cadence, &d.GCT, &d.SymmetryIndex, &d.VerticalOscillation, &d.VerticalRatio}
 	if d.RefEndS <= d.RefStartS {
 		why := fmt.Sprintf("run too short: %.0f s of moving time leaves no reference window after the %.0f s warm-up", total, p.WarmupS)
 		for _, out := range dst {
@@ -89,40 +79,72 @@ func (s *scratch) driftOf(a *ingest.Activity, si, vr []float64, sel []bool, weig
 	// Sum every channel in one pass, bin by bin; each bin's sums add the
 	// same values in the same order as one pass per channel would. A
 	// moving record's window follows from the moving time before it.
-	sums := make([]binSums, nbins)
-	weights, bins = weights[:len(sel)], bins[:len(sel)]
+	//
+	// A record's sums go to a slot: its bin's reference window (2·bin)
+	// or late window (2·bin + 1). Consecutive records mostly share a
+	// slot, so the slot's sums are kept in locals and stored when the
+	// slot changes, rather than loaded and stored at every record.
+	n := len(sel)
+	weights, bins = weights[:n], bins[:n]
+	cad, gct, bal, vo, vrs := a.CadenceSPM[:n], a.GCTMS[:n], left[:n], a.VerticalOscillationMM[:n], vr[:n]
+	slots := make([][len(dst)]acc, 2*nbins)
+	cur := -1
+	var s0, s1, s2, s3, s4 float64
+	var n0, n1, n2, n3, n4 int
 	t := 0.0
 	for i, ok := range sel {
 		if !ok {
 			continue
 		}
-		var m *[len(xs)]acc
+		slot := -1
 		switch {
 		case t >= d.RefStartS && t < d.RefEndS:
-			m = &sums[bins[i]].ref
+			slot = 2 * int(bins[i])
 		case t >= d.LateStartS:
-			m = &sums[bins[i]].late
+			slot = 2*int(bins[i]) + 1
 		}
 		t += weights[i]
-		if m == nil {
+		if slot < 0 {
 			continue
 		}
-		for c := range xs {
-			if x := xs[c][i]; !math.IsNaN(x) {
-				m[c].sum += x
-				m[c].n++
+		if slot != cur {
+			if cur >= 0 {
+				slots[cur] = [...]acc{{s0, n0}, {s1, n1}, {s2, n2}, {s3, n3}, {s4, n4}}
 			}
+			m := &slots[slot]
+			s0, s1, s2, s3, s4 = m[0].sum, m[1].sum, m[2].sum, m[3].sum, m[4].sum
+			n0, n1, n2, n3, n4 = m[0].n, m[1].n, m[2].n, m[3].n, m[4].n
+			cur = slot
+		}
+		if x := cad[i]; !math.IsNaN(x) {
+			s0 += x
+			n0++
+		}
+		if x := gct[i]; !math.IsNaN(x) {
+			s1 += x
+			n1++
+		}
+		if x := 4*bal[i] - 200; !math.IsNaN(x) { // the symmetry index
+			s2 += x
+			n2++
+		}
+		if x := vo[i]; !math.IsNaN(x) {
+			s3 += x
+			n3++
+		}
+		if x := vrs[i]; !math.IsNaN(x) {
+			s4 += x
+			n4++
 		}
 	}
+	if cur >= 0 {
+		slots[cur] = [...]acc{{s0, n0}, {s1, n1}, {s2, n2}, {s3, n3}, {s4, n4}}
+	}
 	for c, out := range dst {
-		*out = delta(sums, c, p.Drift)
+		*out = delta(slots, c, p.Drift)
 	}
 	return d
 }
-
-// binSums are the sums of the drift channels (in driftOf's order) in one
-// speed × grade bin, for each window.
-type binSums struct{ ref, late [5]acc }
 
 // binIDs numbers the speed × grade bin (binOf) of each record so that
 // the numbers follow the bins' order, by speed then grade with unknown
@@ -258,13 +280,13 @@ type acc struct {
 }
 
 // delta compares the windows for channel c from the per-bin sums, bins
-// in order.
-func delta(sums []binSums, c int, p DriftParams) Delta {
+// in order: slots 2·b and 2·b + 1 hold bin b's reference and late sums.
+func delta(slots [][5]acc, c int, p DriftParams) Delta {
 	out := Delta{Delta: math.NaN(), RefMean: math.NaN(), LateMean: math.NaN()}
 	var refSum, lateSum, diff float64
 	seen := false
-	for _, b := range sums {
-		l, r := b.late[c], b.ref[c]
+	for b := 0; b+1 < len(slots); b += 2 {
+		r, l := slots[b][c], slots[b+1][c]
 		seen = seen || l.n > 0 || r.n > 0
 		if r.n < p.MinBinSamples || l.n < p.MinBinSamples {
 			continue

@@ -7,6 +7,8 @@ import (
 	"testing"
 
 	"gonum.org/v1/gonum/stat"
+
+	"github.com/gaitkeeper/gaitkeeper/ingest"
 )
 
 // The fast paths of Analyze must give the same results, to the bit, as
@@ -251,6 +253,16 @@ func directStepMeans(t, x []float64, sel []bool, stepS float64, m, minN int) []f
 	return out
 }
 
+// symmetryIndex returns Robinson's symmetry index, 4·b − 200, of each
+// balance b (see [Balance]).
+func symmetryIndex(left []float64) []float64 {
+	si := make([]float64, len(left))
+	for i, b := range left {
+		si[i] = 4*b - 200
+	}
+	return si
+}
+
 func TestStepMeansMatchesDirect(t *testing.T) {
 	rng := rand.New(rand.NewPCG(13, 14))
 	for trial := range 40 {
@@ -272,20 +284,22 @@ func TestStepMeansMatchesDirect(t *testing.T) {
 		p := SpikeParams{WindowS: []float64{30, 7, 1, 30}[trial%4], StepS: []float64{5, 1, 1, 3}[trial%4]}
 		m, minN := stepsPerWindow(p), int(max(2, p.WindowS/4))
 		var s scratch
-		st := s.stepsOf(times, p.StepS, 10)
+		st := s.stepsOf(times, p.StepS, 10, m)
 		k := len(st)
-		// Four columns summed in one pass, each as if alone.
-		xs := [4][]float64{fitLike(rng, n, 250, 8, 0.1), fitLike(rng, n, 3, 1, 0.1), fitLike(rng, n, 0, 1, 1), fitLike(rng, n, -9, 1, 0.5)}
+		// Four columns summed in one pass, each as if alone; the first
+		// is balance, summed as its symmetry index.
+		left := fitLike(rng, n, 50.3, 0.4, 0.01)
+		xs := [4][]float64{symmetryIndex(left), fitLike(rng, n, 250, 8, 0.1), fitLike(rng, n, 0, 1, 1), fitLike(rng, n, -9, 1, 0.5)}
 		var sums [4][]float64
 		var cnts [4][]int32
 		for c := range sums {
 			sums[c], cnts[c] = make([]float64, k), make([]int32, k)
 		}
-		stepSums(sums, cnts, xs, sel, st)
+		stepSums(sums, cnts, left, xs[1], xs[2], xs[3], sel, st)
 		for c, x := range xs {
 			want := directStepMeans(times, x, sel, p.StepS, m, minN)
 			mean, vals := make([]float64, k), make([]float64, k)
-			r := stepMeans(mean, vals, sums[c], cnts[c], st, m, minN)
+			r := stepMeans(mean, vals, sums[c], cnts[c], st, minN)
 			if len(mean) != len(want) {
 				t.Fatalf("trial %d: %d steps, want %d", trial, len(mean), len(want))
 			}
@@ -301,6 +315,72 @@ func TestStepMeansMatchesDirect(t *testing.T) {
 			}
 			if !slices.Equal(r.vals, wantVals) || (len(wantVals) > 0 && r.extent != extentOf(wantVals, nil)) {
 				t.Fatalf("trial %d column %d: %d means kept, want %d", trial, c, len(r.vals), len(wantVals))
+			}
+		}
+	}
+}
+
+// directDrift is driftOf written out: one pass per channel, each
+// record's value added to its bin and window's sums as it comes.
+func directDrift(a *ingest.Activity, sel []bool, weights, grade []float64, total float64, p Params) [5]Delta {
+	left, _, _ := BalanceSeries(a)
+	steps, _ := stepLength(a)
+	vr, _ := verticalRatio(a, steps)
+	xs := [5][]float64{a.CadenceSPM, a.GCTMS, symmetryIndex(left), a.VerticalOscillationMM, vr}
+	refStart, refEnd, lateStart := p.WarmupS, p.Drift.RefEndFraction*total, (1-p.Drift.LateFraction)*total
+	bins, nbins := binIDsByMap(a.SpeedMPS, grade, p.Drift)
+	var out [5]Delta
+	for c, x := range xs {
+		slots := make([][5]acc, 2*nbins)
+		t := 0.0
+		for i, ok := range sel {
+			if !ok {
+				continue
+			}
+			slot := -1
+			if t >= refStart && t < refEnd {
+				slot = 2 * int(bins[i])
+			} else if t >= lateStart {
+				slot = 2*int(bins[i]) + 1
+			}
+			t += weights[i]
+			if slot >= 0 && !math.IsNaN(x[i]) {
+				slots[slot][c].sum += x[i]
+				slots[slot][c].n++
+			}
+		}
+		out[c] = delta(slots, c, p.Drift)
+	}
+	return out
+}
+
+// driftOf keeps each bin's sums in locals while records stay in it; the
+// deltas must be those of the direct sums, to the bit.
+func TestDriftMatchesDirect(t *testing.T) {
+	rng := rand.New(rand.NewPCG(23, 24))
+	p := DefaultParams()
+	p.Drift.MinBinSamples, p.Drift.MinSamples = 1, 1
+	for trial := range 30 {
+		n := []int{400, 1000, 5000}[trial%3]
+		a := synth(n)
+		a.SpeedMPS = fitLike(rng, n, 3, 0.3, 0.001)
+		a.CadenceSPM = fitLike(rng, n, 170, 3, 1.0/64)
+		a.GCTMS = fitLike(rng, n, 250, 8, 0.1)
+		a.GCTBalanceLeftPct = fitLike(rng, n, 50.3, 0.4, 0.01)
+		a.VerticalOscillationMM = fitLike(rng, n, 90, 3, 0.1)
+		a.VerticalRatioPct = fitLike(rng, n, 8, 0.3, 0.01)
+		a.StepLengthMM = fitLike(rng, n, 1100, 50, 0.1)
+		grade := fitLike(rng, n, 0, 3, 0.1)
+		sel := randomSel(rng, n)
+		w := randomWeights(rng, n, trial%2 == 0)
+		total, _ := MovingTotals(a, sel, w)
+		got := DriftOf(a, sel, w, grade, p)
+		want := directDrift(a, sel, w, grade, total, p)
+		for c, g := range [5]Delta{got.Cadence, got.GCT, got.SymmetryIndex, got.VerticalOscillation, got.VerticalRatio} {
+			wc := want[c]
+			if g.Measured != wc.Measured || !sameFloat(g.Delta, wc.Delta) || !sameFloat(g.RefMean, wc.RefMean) ||
+				!sameFloat(g.LateMean, wc.LateMean) || g.RefN != wc.RefN || g.LateN != wc.LateN || g.Bins != wc.Bins {
+				t.Fatalf("trial %d channel %d: %+v, direct %+v", trial, c, g, wc)
 			}
 		}
 	}

@@ -54,31 +54,31 @@ type Spike struct {
 func SpikesOf(a *ingest.Activity, sel, base []bool, grade []float64, p Params) Spikes {
 	left, _, _ := BalanceSeries(a)
 	var s scratch
-	return s.spikesOf(a, symmetryIndex(left), base, grade, p)
+	return s.spikesOf(a, left, base, grade, p)
 }
 
-// spikesOf is SpikesOf with the symmetry index series si already derived.
-func (s *scratch) spikesOf(a *ingest.Activity, si []float64, base []bool, grade []float64, p Params) Spikes {
+// spikesOf is SpikesOf with the balance series left already taken (see
+// [BalanceSeries]).
+func (s *scratch) spikesOf(a *ingest.Activity, left []float64, base []bool, grade []float64, p Params) Spikes {
 	channels := [...]struct {
 		name, unit string
-		x          []float64
+		x          []float64 // for the symmetry index, the balance it is derived from
 	}{
-		{"symmetry_index", "%", si},
+		{"symmetry_index", "%", left},
 		{"cadence", "spm", a.CadenceSPM},
 		{"gct", "ms", a.GCTMS},
 		{"vertical_oscillation", "mm", a.VerticalOscillationMM},
 	}
-	st := s.stepsOf(a.Elapsed, p.Spikes.StepS, p.MaxRecordGapS)
+	st := s.stepsOf(a.Elapsed, p.Spikes.StepS, p.MaxRecordGapS, stepsPerWindow(p.Spikes))
 	// Each step's sums, for the four channels in one pass.
 	k := len(st)
 	s.small, s.ints = grow(s.small, len(channels)*k), grow(s.ints, len(channels)*k)
 	var sums [len(channels)][]float64
 	var cnts [len(channels)][]int32
-	var xs [len(channels)][]float64
-	for c, ch := range channels {
-		sums[c], cnts[c], xs[c] = s.small[c*k:(c+1)*k], s.ints[c*k:(c+1)*k], ch.x
+	for c := range channels {
+		sums[c], cnts[c] = s.small[c*k:(c+1)*k], s.ints[c*k:(c+1)*k]
 	}
-	stepSums(sums, cnts, xs, base, st)
+	stepSums(sums, cnts, left, a.CadenceSPM, a.GCTMS, a.VerticalOscillationMM, base, st)
 	var out Spikes
 	for c, ch := range channels {
 		found, why := s.spikesIn(a, sums[c], cnts[c], st, grade, p)
@@ -105,9 +105,8 @@ func (s *scratch) spikesOf(a *ingest.Activity, si []float64, base []bool, grade 
 // spikesIn finds the spikes of one channel on the evaluation grid st,
 // from the sums and counts of its values in each step (stepSums).
 func (s *scratch) spikesIn(a *ingest.Activity, sums []float64, cnts []int32, st []step, grade []float64, p Params) ([]Spike, string) {
-	m := stepsPerWindow(p.Spikes)
 	s.roll, s.v = grow(s.roll, len(st)), grow(s.v, len(st))
-	r := stepMeans(s.roll, s.v, sums, cnts, st, m, int(max(2, p.Spikes.WindowS/4))) // max is math.Max, NaN alike
+	r := stepMeans(s.roll, s.v, sums, cnts, st, int(max(2, p.Spikes.WindowS/4))) // max is math.Max, NaN alike
 	vals := r.vals
 	if len(vals) < 2 {
 		return nil, "not recorded"
@@ -225,6 +224,9 @@ func meanOrNaN(x []float64) float64 {
 type step struct {
 	id    int   // block number
 	start int32 // its first record; it ends where the next one starts
+	// lo and hi: the steps [lo, hi) in the window of the evaluation
+	// centred on this one, the same for every channel.
+	lo, hi int32
 	// gap: a record in it follows a pause longer than MaxRecordGapS,
 	// which ends a spike open before it.
 	gap bool
@@ -243,8 +245,9 @@ func evalTime(t []float64, st []step, j int, p SpikeParams) float64 {
 }
 
 // stepsOf cuts the times t (non-decreasing, not NaN) into steps of
-// stepS seconds.
-func (s *scratch) stepsOf(t []float64, stepS, maxGap float64) []step {
+// stepS seconds, each with its window of m steps: steps id−m/2 up to,
+// not including, id−m/2+m.
+func (s *scratch) stepsOf(t []float64, stepS, maxGap float64, m int) []step {
 	st := s.steps[:0]
 	if len(t) == 0 || !(stepS > 0) {
 		s.steps = st
@@ -260,6 +263,17 @@ func (s *scratch) stepsOf(t []float64, stepS, maxGap float64) []step {
 			st[len(st)-1].gap = true
 		}
 	}
+	lo, hi := 0, 0
+	for j := range st {
+		first := st[j].id - m/2
+		for hi < len(st) && st[hi].id < first+m {
+			hi++
+		}
+		for lo < hi && st[lo].id < first {
+			lo++
+		}
+		st[j].lo, st[j].hi = int32(lo), int32(hi)
+	}
 	s.steps = st
 	return st
 }
@@ -271,15 +285,17 @@ type rolled struct {
 }
 
 // stepSums stores in sums[c][j] and cnts[c][j], for each step j of st
-// and each column x[c], the sum and the count of the values base marks
-// that are not NaN. Each step's sum adds its values in record order.
+// and each of four columns, the sum and the count of the values base
+// marks that are not NaN. The columns are the symmetry index of balance
+// left (see [Balance]: 4·b − 200, taken here rather than stored) and x1,
+// x2, x3. Each step's sum adds its values in record order.
 //
 // The four columns are summed in one pass: the records' loop and base
 // are shared, and the four sums, each waiting on its own last addition,
 // overlap.
-func stepSums(sums [4][]float64, cnts [4][]int32, x [4][]float64, base []bool, st []step) {
+func stepSums(sums [4][]float64, cnts [4][]int32, left, x1, x2, x3 []float64, base []bool, st []step) {
 	n := len(base)
-	x0, x1, x2, x3 := x[0][:n], x[1][:n], x[2][:n], x[3][:n]
+	x0, x1, x2, x3 := left[:n], x1[:n], x2[:n], x3[:n]
 	for j := range st {
 		lo, hi := int(st[j].start), n
 		if j+1 < len(st) {
@@ -295,7 +311,7 @@ func stepSums(sums [4][]float64, cnts [4][]int32, x [4][]float64, base []bool, s
 			if !ok {
 				continue
 			}
-			if v := y0[i]; !math.IsNaN(v) {
+			if v := 4*y0[i] - 200; !math.IsNaN(v) { // as symmetryIndex
 				s0 += v
 				c0++
 			}
@@ -318,9 +334,8 @@ func stepSums(sums [4][]float64, cnts [4][]int32, x [4][]float64, base []bool, s
 }
 
 // stepMeans stores in mean[j], for each step j of st, the mean of the
-// values in the window of m steps centred on it (steps id−m/2 up to,
-// not including, id−m/2+m), from the sums and counts of each step's
-// values (stepSums). It is NaN when the window holds fewer than minN
+// values in its window (see stepsOf), from the sums and counts of each
+// step's values (stepSums). It is NaN when the window holds fewer than minN
 // values, or step j itself none (a stop, the warm-up). It returns the
 // means that are not NaN, stored in vals. Smart recording thins records
 // on a steady run to one every few seconds, so a stricter count than a
@@ -329,19 +344,18 @@ func stepSums(sums [4][]float64, cnts [4][]int32, x [4][]float64, base []bool, s
 //
 // The window's sum adds a step's sum as it enters and removes it as it
 // leaves.
-func stepMeans(mean, vals, sums []float64, cnts []int32, st []step, m, minN int) rolled {
+func stepMeans(mean, vals, sums []float64, cnts []int32, st []step, minN int) rolled {
 	sums, cnts, mean = sums[:len(st)], cnts[:len(st)], mean[:len(st)]
 	lo, hi := 0, 0
 	sum, cnt := 0.0, 0
 	k := 0
 	vlo, vhi := math.Inf(1), math.Inf(-1)
 	for j := range mean {
-		first := st[j].id - m/2
-		for ; hi < len(st) && st[hi].id < first+m; hi++ {
+		for end := int(st[j].hi); hi < end; hi++ {
 			sum += sums[hi]
 			cnt += int(cnts[hi])
 		}
-		for ; lo < hi && st[lo].id < first; lo++ {
+		for end := int(st[j].lo); lo < end; lo++ {
 			sum -= sums[lo]
 			cnt -= int(cnts[lo])
 		}
@@ -353,7 +367,14 @@ func stepMeans(mean, vals, sums []float64, cnts []int32, st []step, m, minN int)
 			v = sum / float64(cnt)
 			vals[k] = v
 			k++
-			vlo, vhi = min(vlo, v), max(vhi, v)
+			// The builtins, with their rules for NaN and signed zeros,
+			// only where v can change the extent.
+			if !(v > vlo) {
+				vlo = min(vlo, v)
+			}
+			if !(v < vhi) {
+				vhi = max(vhi, v)
+			}
 		}
 		mean[j] = v
 	}
