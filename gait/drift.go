@@ -155,21 +155,10 @@ func (s *scratch) driftOf(a *ingest.Activity, left, vr []float64, sel []bool, we
 // from a table over the grid; else (wild outliers) from a map.
 func (s *scratch) binIDs(speed, grade []float64, p DriftParams) (ids []int32, n int) {
 	sb, gb := s.int32s(len(speed))
-	grade = grade[:len(speed)]
-	sBin, gBin := binnerOf(p.SpeedBinMPS), binnerOf(p.GradeBinPct)
-	sLo, sHi, gLo, gHi := int32(math.MaxInt32), int32(math.MinInt32), int32(math.MaxInt32), int32(math.MinInt32)
-	for i := range sb {
-		s, g := sBin.of(speed[i]), gBin.of(grade[i])
-		if s != int(int32(s)) || g != int(int32(g)) {
-			return binIDsByMap(speed, grade, p)
-		}
-		sb[i], gb[i] = int32(s), int32(g)
-		if s != unknownBin {
-			sLo, sHi = min(sLo, int32(s)), max(sHi, int32(s))
-		}
-		if g != unknownBin {
-			gLo, gHi = min(gLo, int32(g)), max(gHi, int32(g))
-		}
+	sLo, sHi, sOK := binsOf(sb, speed, binnerOf(p.SpeedBinMPS))
+	gLo, gHi, gOK := binsOf(gb, grade, binnerOf(p.GradeBinPct))
+	if !sOK || !gOK {
+		return binIDsByMap(speed, grade, p)
 	}
 	// Grid coordinates: 0 is the unknown bin, k+1 the k-th bin from the
 	// lowest. An axis with no known bin has only the unknown one.
@@ -184,14 +173,12 @@ func (s *scratch) binIDs(speed, grade []float64, p DriftParams) (ids []int32, n 
 	if sN > maxCells || gN > maxCells || sN*gN > maxCells {
 		return binIDsByMap(speed, grade, p)
 	}
-	coord := func(b, lo int32) int {
-		if b == unknownBin {
-			return 0
-		}
-		return int(b-lo) + 1
-	}
+	// unknownBin is below every known bin, so max takes its coordinate
+	// to 0 without a branch.
+	coord := func(b, lo int32) int { return max(int(b)-int(lo)+1, 0) }
 	cell := make([]int32, sN*gN) // 0: no record; else the bin's number + 1
 	ids = sb                     // each record's cell, then its bin's number
+	gb = gb[:len(sb)]
 	for i := range sb {
 		c := coord(sb[i], sLo)*gN + coord(gb[i], gLo)
 		cell[c] = 1
@@ -207,6 +194,28 @@ func (s *scratch) binIDs(speed, grade []float64, p DriftParams) (ids []int32, n 
 		ids[i] = cell[c] - 1
 	}
 	return ids, n
+}
+
+// binsOf stores in dst the bin (binner.of) of each value of x, and
+// returns the lowest and highest known bin (lo > hi when none is); ok
+// is false, and dst unfinished, when a bin is not an int32.
+func binsOf(dst []int32, x []float64, b binner) (lo, hi int32, ok bool) {
+	lo, hi = math.MaxInt32, math.MinInt32
+	x = x[:len(dst)]
+	for i, v := range x {
+		k := b.of(v)
+		if k != int(int32(k)) {
+			return 0, 0, false
+		}
+		dst[i] = int32(k)
+		// unknownBin is the least int32: it cannot raise hi, and is
+		// kept out of lo.
+		hi = max(hi, int32(k))
+		if k != unknownBin {
+			lo = min(lo, int32(k))
+		}
+	}
+	return lo, hi, true
 }
 
 // binIDsByMap is binIDs through a map from bin to number, for bins
@@ -263,15 +272,30 @@ func binnerOf(width float64) binner {
 	return binner{width, inv, frac == 0.5 && !math.IsInf(inv, 0)}
 }
 
-// of returns binOf(x, b.width).
+// of returns binOf(x, b.width) wherever that is an int32 (any real
+// run's bins); elsewhere (±Inf, wild outliers) a number that is not an
+// int32 either. It does without math.Floor, whose call (the fallback of
+// its ROUNDSD) would make binIDs' loop keep its values on the stack.
 func (b binner) of(x float64) int {
 	if math.IsNaN(x) {
 		return unknownBin
 	}
 	if b.pow2 {
-		return int(math.Floor(x * b.inv))
+		return floorInt(x * b.inv)
 	}
-	return int(math.Floor(x / b.width))
+	return floorInt(x / b.width)
+}
+
+// floorInt returns int(math.Floor(q)) wherever that is an int32:
+// truncation towards zero, less one where that moved q up. Elsewhere it
+// returns a number outside int32 too (the conversion of a float out of
+// int64's range gives MinInt64 or saturates).
+func floorInt(q float64) int {
+	i := int64(q)
+	if float64(i) > q {
+		i--
+	}
+	return int(i)
 }
 
 type acc struct {

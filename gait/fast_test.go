@@ -437,22 +437,35 @@ func TestTrimpMatchesMap(t *testing.T) {
 	}
 }
 
-// A power-of-two bin width multiplies by its inverse; the bins must be
-// those of the division.
+// A power-of-two bin width multiplies by its inverse, and the floor is
+// taken without math.Floor; the bins must be those of the division
+// wherever they are int32s (binIDs leaves the others to the map), and
+// not int32s where the division's are not.
 func TestBinnerMatchesDivision(t *testing.T) {
 	rng := rand.New(rand.NewPCG(19, 20))
+	isInt32 := func(b int) bool { return b == int(int32(b)) }
+	check := func(b binner, width, x float64) {
+		t.Helper()
+		got, want := b.of(x), binOf(x, width)
+		if isInt32(want) && got != want || !isInt32(want) && isInt32(got) {
+			t.Fatalf("width %v x %v: bin %d, division %d", width, x, got, want)
+		}
+	}
 	for _, width := range []float64{0.25, 2, 1, 0.1, 3, 1.0 / 1024, math.Ldexp(1, 1023), math.Ldexp(1, -1074), 0, -0.5} {
 		b := binnerOf(width)
 		for range 2000 {
-			x := rng.NormFloat64() * math.Pow(10, float64(rng.IntN(20)-10))
-			if got, want := b.of(x), binOf(x, width); got != want {
-				t.Fatalf("width %v x %v: bin %d, division %d", width, x, got, want)
-			}
+			check(b, width, rng.NormFloat64()*math.Pow(10, float64(rng.IntN(20)-10)))
 		}
-		for _, x := range []float64{math.NaN(), math.Inf(1), math.Inf(-1), 0, math.Copysign(0, -1), math.MaxFloat64, math.SmallestNonzeroFloat64} {
-			if got, want := b.of(x), binOf(x, width); got != want {
-				t.Fatalf("width %v x %v: bin %d, division %d", width, x, got, want)
-			}
+		// Around the ends of int32 and of the bins: whole numbers of
+		// widths and their neighbours.
+		for _, k := range []float64{0, 1, -1, 7, -7, 1 << 31, -(1 << 31), 1<<31 - 1, -(1 << 31) - 1, 1 << 40, -(1 << 40)} {
+			x := k * width
+			check(b, width, x)
+			check(b, width, math.Nextafter(x, math.Inf(1)))
+			check(b, width, math.Nextafter(x, math.Inf(-1)))
+		}
+		for _, x := range []float64{math.NaN(), math.Inf(1), math.Inf(-1), 0, math.Copysign(0, -1), math.MaxFloat64, -math.MaxFloat64, math.SmallestNonzeroFloat64} {
+			check(b, width, x)
 		}
 	}
 }
