@@ -320,6 +320,58 @@ func TestStepMeansMatchesDirect(t *testing.T) {
 	}
 }
 
+// stepsOf divides only near a step's end; its steps must be those of
+// dividing every record's time, including times on and just beside the
+// steps' ends and far from zero.
+func TestStepsOfMatchesDivision(t *testing.T) {
+	rng := rand.New(rand.NewPCG(25, 26))
+	for trial := range 60 {
+		stepS := []float64{5, 3, 0.1, 1.0 / 3, 7.77, 1, 1e-3, 1e300}[trial%8]
+		t0 := []float64{0, -17.5, 1e9, 3.25}[trial%4]
+		n := 1 + rng.IntN(3000)
+		times := make([]float64, n)
+		tt := t0
+		for i := range times {
+			times[i] = tt
+			switch rng.IntN(10) {
+			case 0: // onto a step's end, or just beside it
+				k := math.Ceil((tt-t0)/stepS) + 1
+				tt = max(tt, t0+k*stepS)
+				if rng.IntN(2) == 0 {
+					tt = math.Nextafter(tt, math.Inf(rng.IntN(2)*2-1))
+				}
+				tt = max(tt, times[i])
+			case 1: // the same time again
+			case 2:
+				tt += 40 * rng.Float64() // a gap
+			default:
+				tt += stepS * rng.Float64()
+			}
+		}
+		var s scratch
+		got := s.stepsOf(times, stepS, 10, 6)
+		var want []step
+		for i, ti := range times {
+			id := int(math.Floor((ti - t0) / stepS))
+			if len(want) == 0 || id != want[len(want)-1].id {
+				want = append(want, step{id: id, start: int32(i)})
+			}
+			if i > 0 && ti-times[i-1] > 10 {
+				want[len(want)-1].gap = true
+			}
+		}
+		if len(got) != len(want) {
+			t.Fatalf("trial %d: %d steps, want %d", trial, len(got), len(want))
+		}
+		for j := range want {
+			g := got[j]
+			if g.id != want[j].id || g.start != want[j].start || g.gap != want[j].gap {
+				t.Fatalf("trial %d step %d: %+v, want %+v", trial, j, g, want[j])
+			}
+		}
+	}
+}
+
 // directDrift is driftOf written out: one pass per channel, each
 // record's value added to its bin and window's sums as it comes.
 func directDrift(a *ingest.Activity, sel []bool, weights, grade []float64, total float64, p Params) [5]Delta {

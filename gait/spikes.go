@@ -254,10 +254,32 @@ func (s *scratch) stepsOf(t []float64, stepS, maxGap float64, m int) []step {
 		return st
 	}
 	t0 := t[0]
+	// At most one step per record, and per stepS seconds of the span.
+	most := len(t)
+	if span := (t[len(t)-1] - t0) / stepS; span >= 0 && span < float64(most) {
+		most = int(span) + 2
+	}
+	if cap(st) < most {
+		st = make([]step, 0, most)
+	}
+	// A record's step is ⌊(t − t₀)/stepS⌋ (floorInt is math.Floor's for
+	// t − t₀ ≥ 0). A record from where the current step was found up to
+	// its end, less a margin far wider than the division's rounding, is
+	// in the current step, so the division is only needed near a step's
+	// end. (end stays -Inf where it could overflow: then every record
+	// divides.)
+	const margin = 1 - 0x1p-40
+	id, from, end := 0, 0.0, math.Inf(-1)
 	for i, ti := range t {
-		id := int(math.Floor((ti - t0) / stepS))
-		if len(st) == 0 || id != st[len(st)-1].id {
-			st = append(st, step{id: id, start: int32(i)})
+		d := ti - t0
+		if !(from <= d && d < end) {
+			id, from = floorInt(d/stepS), d
+			if end = float64(id+1) * stepS * margin; math.IsInf(end, 0) {
+				end = math.Inf(-1)
+			}
+			if len(st) == 0 || id != st[len(st)-1].id {
+				st = append(st, step{id: id, start: int32(i)})
+			}
 		}
 		if i > 0 && ti-t[i-1] > maxGap {
 			st[len(st)-1].gap = true

@@ -292,10 +292,13 @@ func quantiles(v, w []float64, ps, dst []float64) {
 // quantilesOf is quantiles for values whose extent r is known.
 func (s *scratch) quantilesOf(v, w []float64, r extent, ps, dst []float64) {
 	h := s.histogramFor(r, len(v))
+	if !h.useful {
+		s.quantiles(v, w, r, h, ps, dst)
+		return
+	}
 	s.next = grow(s.next, len(v))
 	bin, bw, last, next := h.binning, &h.bw, &h.last, s.next[:len(v)]
 	switch {
-	case !h.useful:
 	case w == nil:
 		for i, x := range v {
 			b := bin.bucket(x)
