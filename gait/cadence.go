@@ -75,19 +75,27 @@ func (s *scratch) cadenceOnSpeed(x, y []float64, sel []bool, weights []float64) 
 	m := len(sel)
 	x, y, weights = x[:m], y[:m], weights[:m] // one length: no bounds checks below
 	n := 0
-	lo, hi := math.Inf(1), math.Inf(-1)
+	// The extent of x as reduce finds it: from the first record kept,
+	// one comparison mostly.
+	first := 0
+	for first < m && (!sel[first] || math.IsNaN(x[first]) || math.IsNaN(y[first])) {
+		first++
+	}
+	if first == m {
+		return speedFit{}
+	}
+	lo, hi := x[first], x[first]
 	var sumX, sumY, sumW float64
-	for i, ok := range sel {
+	for i := first; i < m; i++ {
 		xi, yi := x[i], y[i]
-		if !ok || math.IsNaN(xi) || math.IsNaN(yi) {
+		if !sel[i] || math.IsNaN(xi) || math.IsNaN(yi) {
 			continue
 		}
 		wi := weights[i]
 		n++
 		if xi < lo {
 			lo = xi
-		}
-		if xi > hi {
+		} else if xi > hi {
 			hi = xi
 		}
 		sumX += wi * xi

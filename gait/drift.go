@@ -75,39 +75,102 @@ func (s *scratch) driftOf(a *ingest.Activity, left, vr []float64, sel []bool, we
 		}
 		return d
 	}
-	bins, nbins := s.binIDs(a.SpeedMPS, grade, p.Drift)
+	n := len(sel)
+	weights, speed, grade := weights[:n], a.SpeedMPS[:n], grade[:n]
+	// First pass: each record's window (0: none, 1: reference, 2: late),
+	// which follows from the moving time before it, and the speed and
+	// grade bins of the records that need one. Bins without samples
+	// count only when MinBinSamples < 1; else only the windows' bins
+	// matter, and the others are left out.
+	all := p.Drift.MinBinSamples < 1
+	s.win = grow(s.win, n)
+	win := s.win[:n]
+	sb, gb := s.int32s(n)
+	sBin, gBin := binnerOf(p.Drift.SpeedBinMPS), binnerOf(p.Drift.GradeBinPct)
+	sLo, sHi, gLo, gHi := int32(math.MaxInt32), int32(math.MinInt32), int32(math.MaxInt32), int32(math.MinInt32)
+	fits := true // every bin an int32
+	t := 0.0
+	for i, ok := range sel {
+		var w uint8
+		if ok {
+			switch {
+			case t >= d.RefStartS && t < d.RefEndS:
+				w = 1
+			case t >= d.LateStartS:
+				w = 2
+			}
+			t += weights[i]
+		}
+		win[i] = w
+		if w == 0 && !all || !fits {
+			continue
+		}
+		sv, gv := sBin.of(speed[i]), gBin.of(grade[i])
+		if sv != int(int32(sv)) || gv != int(int32(gv)) {
+			fits = false
+			continue
+		}
+		sb[i], gb[i] = int32(sv), int32(gv)
+		// unknownBin is the least int32: it cannot raise a highest bin,
+		// and is kept out of the lowest.
+		sHi, gHi = max(sHi, int32(sv)), max(gHi, int32(gv))
+		if sv != unknownBin {
+			sLo = min(sLo, int32(sv))
+		}
+		if gv != unknownBin {
+			gLo = min(gLo, int32(gv))
+		}
+	}
+	// The bins' grid: coordinate 0 is the unknown bin, k+1 the k-th bin
+	// from the lowest, so that the cells, numbered by speed then grade,
+	// follow the bins' order. A grid too large for a table of sums
+	// (wild outliers) gives way to binIDs' numbers of the bins, as the
+	// speed coordinate of a grid one grade wide.
+	const maxCells = 1 << 10
+	sN, gN := 1, 1
+	if sLo <= sHi {
+		sN = int(sHi) - int(sLo) + 2
+	}
+	if gLo <= gHi {
+		gN = int(gHi) - int(gLo) + 2
+	}
+	if !fits || sN > maxCells || gN > maxCells || sN*gN > maxCells {
+		var nbins int
+		sb, nbins = s.binIDs(a.SpeedMPS, grade, p.Drift)
+		sb, gb = sb[:n], gb[:n]
+		for i := range gb {
+			gb[i] = unknownBin
+		}
+		all = true // numbers only for bins that hold records
+		sLo, sN, gLo, gN = 0, nbins+1, math.MaxInt32, 1
+	}
+	// unknownBin is below every known bin, so max takes its coordinate
+	// to 0 without a branch.
+	coord := func(b, lo int32) int { return max(int(b)-int(lo)+1, 0) }
+
 	// Sum every channel in one pass, bin by bin; each bin's sums add the
-	// same values in the same order as one pass per channel would. A
-	// moving record's window follows from the moving time before it.
+	// same values in the same order as one pass per channel would.
 	//
-	// A record's sums go to a slot: its bin's reference window (2·bin)
-	// or late window (2·bin + 1). Consecutive records mostly share a
+	// A record's sums go to a slot: its cell's reference window (2·cell)
+	// or late window (2·cell + 1). Consecutive records mostly share a
 	// slot, so the slot's sums are kept in locals and stored when the
 	// slot changes, rather than loaded and stored at every record.
-	n := len(sel)
-	weights, bins = weights[:n], bins[:n]
 	cad, gct, bal, vo, vrs := a.CadenceSPM[:n], a.GCTMS[:n], left[:n], a.VerticalOscillationMM[:n], vr[:n]
-	slots := make([][len(dst)]acc, 2*nbins)
+	used := make([]bool, sN*gN) // a bin that holds records
+	slots := make([][len(dst)]acc, 2*len(used))
 	cur := -1
 	var s0, s1, s2, s3, s4 float64
 	var n0, n1, n2, n3, n4 int
-	t := 0.0
-	for i, ok := range sel {
-		if !ok {
+	for i, w := range win {
+		if w == 0 && !all {
 			continue
 		}
-		slot := -1
-		switch {
-		case t >= d.RefStartS && t < d.RefEndS:
-			slot = 2 * int(bins[i])
-		case t >= d.LateStartS:
-			slot = 2*int(bins[i]) + 1
-		}
-		t += weights[i]
-		if slot < 0 {
+		c := coord(sb[i], sLo)*gN + coord(gb[i], gLo)
+		used[c] = true
+		if w == 0 {
 			continue
 		}
-		if slot != cur {
+		if slot := 2*c + int(w) - 1; slot != cur {
 			if cur >= 0 {
 				slots[cur] = [...]acc{{s0, n0}, {s1, n1}, {s2, n2}, {s3, n3}, {s4, n4}}
 			}
@@ -141,7 +204,7 @@ func (s *scratch) driftOf(a *ingest.Activity, left, vr []float64, sel []bool, we
 		slots[cur] = [...]acc{{s0, n0}, {s1, n1}, {s2, n2}, {s3, n3}, {s4, n4}}
 	}
 	for c, out := range dst {
-		*out = delta(slots, c, p.Drift)
+		*out = delta(slots, used, c, p.Drift)
 	}
 	return d
 }
@@ -304,13 +367,17 @@ type acc struct {
 }
 
 // delta compares the windows for channel c from the per-bin sums, bins
-// in order: slots 2·b and 2·b + 1 hold bin b's reference and late sums.
-func delta(slots [][5]acc, c int, p DriftParams) Delta {
+// in order: slots 2·b and 2·b + 1 hold bin b's reference and late sums,
+// for the bins b that used marks.
+func delta(slots [][5]acc, used []bool, c int, p DriftParams) Delta {
 	out := Delta{Delta: math.NaN(), RefMean: math.NaN(), LateMean: math.NaN()}
 	var refSum, lateSum, diff float64
 	seen := false
-	for b := 0; b+1 < len(slots); b += 2 {
-		r, l := slots[b][c], slots[b+1][c]
+	for b, ok := range used {
+		if !ok {
+			continue
+		}
+		r, l := slots[2*b][c], slots[2*b+1][c]
 		seen = seen || l.n > 0 || r.n > 0
 		if r.n < p.MinBinSamples || l.n < p.MinBinSamples {
 			continue

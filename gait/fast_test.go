@@ -5,6 +5,7 @@ import (
 	"math/rand/v2"
 	"slices"
 	"testing"
+	"time"
 
 	"gonum.org/v1/gonum/stat"
 
@@ -372,6 +373,41 @@ func TestStepsOfMatchesDivision(t *testing.T) {
 	}
 }
 
+// records derives the masks and totals in one pass; they must be those
+// of timerAndMoving, AfterWarmup and totals.
+func TestRecordsMatchesParts(t *testing.T) {
+	rng := rand.New(rand.NewPCG(27, 28))
+	for trial := range 30 {
+		n := []int{0, 1, 50, 700, 3000}[trial%5]
+		a := synth(n)
+		tt := 0.0
+		for i := range n {
+			a.Elapsed[i] = tt
+			tt += float64(rng.IntN(3)) + rng.Float64()*float64(trial%2)
+		}
+		a.SpeedMPS = fitLike(rng, n, 2, 1.5, 0.001)
+		a.CadenceSPM = fitLike(rng, n, 150, 20, 1)
+		a.DistanceM = fitLike(rng, n, 1000, 500, 0.01)
+		for k := range rng.IntN(4) {
+			from := a.Start.Add(time.Duration(float64(k)*tt/4*1e9) * time.Nanosecond)
+			a.Pauses = append(a.Pauses, ingest.Pause{Start: from, End: from.Add(time.Duration(rng.IntN(200)) * time.Second)})
+		}
+		w := randomWeights(rng, n, trial%2 == 0)
+		p := DefaultParams()
+		p.WarmupS = []float64{300, 0, 20}[trial%3]
+		r := records(a, w, p)
+		timer, moving := timerAndMoving(a, p)
+		base := AfterWarmup(moving, w, p)
+		movingS, distM, timerS := totals(a, timer, moving, w)
+		if !slices.Equal(r.timer, timer) || !slices.Equal(r.moving, moving) || !slices.Equal(r.base, base) {
+			t.Fatalf("trial %d: masks differ", trial)
+		}
+		if r.movingS != movingS || r.distM != distM || r.timerS != timerS {
+			t.Fatalf("trial %d: totals %v %v %v, want %v %v %v", trial, r.movingS, r.distM, r.timerS, movingS, distM, timerS)
+		}
+	}
+}
+
 // directDrift is driftOf written out: one pass per channel, each
 // record's value added to its bin and window's sums as it comes.
 func directDrift(a *ingest.Activity, sel []bool, weights, grade []float64, total float64, p Params) [5]Delta {
@@ -381,6 +417,10 @@ func directDrift(a *ingest.Activity, sel []bool, weights, grade []float64, total
 	xs := [5][]float64{a.CadenceSPM, a.GCTMS, symmetryIndex(left), a.VerticalOscillationMM, vr}
 	refStart, refEnd, lateStart := p.WarmupS, p.Drift.RefEndFraction*total, (1-p.Drift.LateFraction)*total
 	bins, nbins := binIDsByMap(a.SpeedMPS, grade, p.Drift)
+	used := make([]bool, nbins)
+	for i := range used {
+		used[i] = true
+	}
 	var out [5]Delta
 	for c, x := range xs {
 		slots := make([][5]acc, 2*nbins)
@@ -401,18 +441,23 @@ func directDrift(a *ingest.Activity, sel []bool, weights, grade []float64, total
 				slots[slot][c].n++
 			}
 		}
-		out[c] = delta(slots, c, p.Drift)
+		out[c] = delta(slots, used, c, p.Drift)
 	}
 	return out
 }
 
-// driftOf keeps each bin's sums in locals while records stay in it; the
-// deltas must be those of the direct sums, to the bit.
+// driftOf bins only the records it needs on a grid of bins, and keeps
+// each bin's sums in locals while records stay in it; the deltas must be
+// those of the direct sums over binIDsByMap's numbers, to the bit,
+// whether or not bins without samples count, and on grids too wide for
+// its table.
 func TestDriftMatchesDirect(t *testing.T) {
 	rng := rand.New(rand.NewPCG(23, 24))
-	p := DefaultParams()
-	p.Drift.MinBinSamples, p.Drift.MinSamples = 1, 1
-	for trial := range 30 {
+	for trial := range 60 {
+		p := DefaultParams()
+		// Bins without samples count only below 1.
+		p.Drift.MinBinSamples, p.Drift.MinSamples = []int{1, 0, 10, -1}[trial%4], 1
+		p.WarmupS = 30 // windows even in the shortest runs
 		n := []int{400, 1000, 5000}[trial%3]
 		a := synth(n)
 		a.SpeedMPS = fitLike(rng, n, 3, 0.3, 0.001)
@@ -423,6 +468,19 @@ func TestDriftMatchesDirect(t *testing.T) {
 		a.VerticalRatioPct = fitLike(rng, n, 8, 0.3, 0.01)
 		a.StepLengthMM = fitLike(rng, n, 1100, 50, 0.1)
 		grade := fitLike(rng, n, 0, 3, 0.1)
+		switch trial % 5 {
+		case 1: // a wide grid: more cells than a table of sums takes
+			for range 5 {
+				a.SpeedMPS[rng.IntN(n)] = 500 * rng.Float64()
+			}
+		case 2: // bins beyond int32: binIDs' map
+			a.SpeedMPS[rng.IntN(n)] = 1e12
+		case 3: // no speed at all, and outlying grades
+			for i := range a.SpeedMPS {
+				a.SpeedMPS[i] = math.NaN()
+			}
+			grade[rng.IntN(n)] = -300
+		}
 		sel := randomSel(rng, n)
 		w := randomWeights(rng, n, trial%2 == 0)
 		total, _ := MovingTotals(a, sel, w)

@@ -97,6 +97,63 @@ func timerAndMoving(a *ingest.Activity, p Params) (timer, moving []bool) {
 	return timer, moving
 }
 
+// recordSet is what Analyze derives per record from the timer, speed,
+// cadence and distance columns, in one pass: timerAndMoving's masks,
+// AfterWarmup's, and totals' sums.
+type recordSet struct {
+	timer, moving, base []bool
+	// movingS, distM, timerS as totals returns them.
+	movingS, distM, timerS float64
+}
+
+// records is timerAndMoving, AfterWarmup and totals in one pass over the
+// records, with weights w. Each sum adds the same values in the same
+// order as they do (AfterWarmup's moving time is totals' moving
+// seconds), so the results are theirs.
+func records(a *ingest.Activity, w []float64, p Params) recordSet {
+	n := a.Len()
+	masks := make([]bool, 3*n)
+	r := recordSet{timer: masks[:n:n], moving: masks[n : 2*n : 2*n], base: masks[2*n:]}
+	starts, ends := make([]float64, len(a.Pauses)), make([]float64, len(a.Pauses))
+	for k, p := range a.Pauses {
+		starts[k], ends[k] = p.Start.Sub(a.Start).Seconds(), p.End.Sub(a.Start).Seconds()
+	}
+	// Columns and thresholds in locals: the stores below might otherwise
+	// alias them, and the loop would reload them at every record.
+	speed, cadence, dist, w := a.SpeedMPS[:n], a.CadenceSPM[:n], a.DistanceM[:n], w[:n]
+	timer, moving, base := r.timer, r.moving[:n], r.base[:n]
+	stop, walk, warmup := p.StopSpeedMPS, p.WalkCadenceSPM, p.WarmupS
+	pause := 0
+	last := math.NaN()
+	var movingS, distM, timerS float64
+	for i, t := range a.Elapsed[:n] {
+		for pause < len(ends) && ends[pause] <= t {
+			pause++
+		}
+		on := pause >= len(ends) || t < starts[pause]
+		// NaN speed compares false: no speed is no evidence of a stop.
+		// NaN and 0 cadence fail.
+		mv := on && !(speed[i] < stop) && cadence[i] >= walk
+		timer[i], moving[i] = on, mv
+		d := dist[i]
+		if on {
+			timerS += w[i]
+		}
+		if mv {
+			base[i] = movingS >= warmup
+			movingS += w[i]
+			if !math.IsNaN(d) && !math.IsNaN(last) && d >= last {
+				distM += d - last
+			}
+		}
+		if !math.IsNaN(d) {
+			last = d
+		}
+	}
+	r.movingS, r.distM, r.timerS = movingS, distM, timerS
+	return r
+}
+
 // AfterWarmup marks the moving records that come after the first
 // p.WarmupS seconds of moving time: the run's own steady baseline.
 func AfterWarmup(moving []bool, weights []float64, p Params) []bool {

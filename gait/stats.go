@@ -38,14 +38,17 @@ type scratch struct {
 	// they are added one by one in record order.
 	wholeWeights bool
 
-	v, w  []float64 // one channel's selected values and their weights
-	next  []int32   // the histogram's bucket chains (see histogram.last)
-	sub   []paired1 // one quantile's bucket, sorted
-	roll  []float64 // rolling means (spikes); speeds (cadence fit)
-	small []float64 // short lists: steady-stretch values, their SDs; spikes' step sums
-	ints  []int32   // two columns: drift's speed and grade bins; spikes' step counts
-	steps []step    // spikes' evaluation grid
-	hist  histogram
+	v, w      []float64 // one channel's selected values and their weights
+	next      []int32   // the histogram's bucket chains (see histogram.last)
+	sub       []paired1 // one quantile's bucket, sorted
+	roll      []float64 // rolling means (spikes); speeds (cadence fit)
+	small     []float64 // short lists: steady-stretch values; spikes' step sums
+	sds       []float64 // steady stretches' SDs
+	stretches [][2]int  // steady stretches
+	ints      []int32   // two columns: drift's speed and grade bins; spikes' step counts
+	win       []uint8   // drift's window of each record
+	steps     []step    // spikes' evaluation grid
+	hist      histogram
 }
 
 // grow returns buf with length n, reallocated when its capacity is
@@ -182,9 +185,22 @@ type reduced struct {
 func (s *scratch) reduce(x []float64, sel []bool, weights []float64) reduced {
 	n := len(sel)
 	x, weights = x[:n], weights[:n] // one length: no bounds checks below
+	// The first value is the extent so far; from then on the lowest is
+	// never above the highest, so a value below the lowest is not above
+	// the highest, and one comparison mostly does (ties: none, as when
+	// both are tested).
+	first := 0
+	for first < n && (!sel[first] || math.IsNaN(x[first])) {
+		first++
+	}
+	if first == n {
+		return reduced{extent: extent{math.Inf(1), math.Inf(-1), 0}}
+	}
+	sel, x, weights = sel[first:], x[first:], weights[first:len(x)]
+	x, weights = x[:len(sel)], weights[:len(sel)]
 	k := 0
 	// Locals, not reduced's fields, so the sums stay in registers.
-	lo, hi := math.Inf(1), math.Inf(-1)
+	lo, hi := x[0], x[0]
 	var sumV, sumW float64
 	for i, ok := range sel {
 		xi := x[i]
@@ -195,8 +211,7 @@ func (s *scratch) reduce(x []float64, sel []bool, weights []float64) reduced {
 		k++
 		if xi < lo {
 			lo = xi
-		}
-		if xi > hi {
+		} else if xi > hi {
 			hi = xi
 		}
 		sumV += wi * xi
