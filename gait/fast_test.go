@@ -290,17 +290,24 @@ func TestStepMeansMatchesDirect(t *testing.T) {
 		// Four columns summed in one pass, each as if alone; the first
 		// is balance, summed as its symmetry index.
 		left := fitLike(rng, n, 50.3, 0.4, 0.01)
-		xs := [4][]float64{symmetryIndex(left), fitLike(rng, n, 250, 8, 0.1), fitLike(rng, n, 0, 1, 1), fitLike(rng, n, -9, 1, 0.5)}
-		var sums [4][]float64
-		var cnts [4][]int32
-		for c := range sums {
-			sums[c], cnts[c] = make([]float64, k), make([]int32, k)
+		cols := [][]float64{left, fitLike(rng, n, 250, 8, 0.1), fitLike(rng, n, 0, 1, 1), fitLike(rng, n, -9, 1, 0.5)}
+		if trial%2 == 1 { // no NaN at all, or only in the first column: the sums' fast path
+			mid := []float64{50.3, 250, 0, -9}
+			for c := trial % 4 / 2; c < len(cols); c++ {
+				for i, v := range cols[c] {
+					if math.IsNaN(v) {
+						cols[c][i] = mid[c]
+					}
+				}
+			}
 		}
-		stepSums(sums, cnts, left, xs[1], xs[2], xs[3], sel, st)
+		xs := [4][]float64{symmetryIndex(left), cols[1], cols[2], cols[3]}
+		sums := make([]stepSum, k)
+		stepSums(sums, left, xs[1], xs[2], xs[3], sel, st)
 		for c, x := range xs {
 			want := directStepMeans(times, x, sel, p.StepS, m, minN)
 			mean, vals := make([]float64, k), make([]float64, k)
-			r := stepMeans(mean, vals, sums[c], cnts[c], st, minN)
+			r := stepMeans(mean, vals, sums, c, st, minN)
 			if len(mean) != len(want) {
 				t.Fatalf("trial %d: %d steps, want %d", trial, len(mean), len(want))
 			}
@@ -326,13 +333,20 @@ func TestStepMeansMatchesDirect(t *testing.T) {
 // steps' ends and far from zero.
 func TestStepsOfMatchesDivision(t *testing.T) {
 	rng := rand.New(rand.NewPCG(25, 26))
-	for trial := range 60 {
+	for trial := range 61 {
 		stepS := []float64{5, 3, 0.1, 1.0 / 3, 7.77, 1, 1e-3, 1e300}[trial%8]
 		t0 := []float64{0, -17.5, 1e9, 3.25}[trial%4]
 		n := 1 + rng.IntN(3000)
 		times := make([]float64, n)
+		if trial == 60 { // a last time near the first: more steps than the span holds
+			stepS, times = 1, []float64{0, 10, 20, 30, 0.5}
+			n = len(times)
+		}
 		tt := t0
 		for i := range times {
+			if trial == 60 {
+				break
+			}
 			times[i] = tt
 			switch rng.IntN(10) {
 			case 0: // onto a step's end, or just beside it
@@ -345,6 +359,10 @@ func TestStepsOfMatchesDivision(t *testing.T) {
 			case 1: // the same time again
 			case 2:
 				tt += 40 * rng.Float64() // a gap
+			case 3:
+				if trial%5 == 0 { // times going back (not from ingest): more steps than the span holds
+					tt -= 60 * rng.Float64() * stepS
+				}
 			default:
 				tt += stepS * rng.Float64()
 			}
@@ -537,12 +555,65 @@ func TestTrimpMatchesMap(t *testing.T) {
 				hr[i] = math.NaN()
 			}
 		}
+		// Rates that are not whole bpm in 0–255 send the sum to the map.
+		switch trial % 5 {
+		case 1:
+			hr[rng.IntN(n)] = 140.5
+		case 2:
+			hr[rng.IntN(n)] = 256
+		case 3:
+			hr[rng.IntN(n)] = math.Copysign(0, -1)
+		case 4:
+			hr[rng.IntN(n)] = -1
+		}
 		sel := randomSel(rng, n)
 		w := randomWeights(rng, n, trial%2 == 0)
 		got, _, _ := trimp(hr, sel, w, p)
 		want := trimpByMap(hr, sel, w, 0.64, 1.92, p)
 		if !sameFloat(got, want) && !(math.IsNaN(got) && want == 0) {
 			t.Fatalf("trial %d: TRIMP %v, by map %v", trial, got, want)
+		}
+	}
+}
+
+// elevation skips the altitudes within h of the reference before its
+// tests; the sums must be those of the tests alone.
+func TestElevationMatchesDirect(t *testing.T) {
+	direct := func(alts []float64, h float64) (gain, loss float64) {
+		ref := math.NaN()
+		for _, alt := range alts {
+			switch {
+			case math.IsNaN(alt):
+			case math.IsNaN(ref):
+				ref = alt
+			case alt-ref >= h:
+				gain += alt - ref
+				ref = alt
+			case ref-alt >= h:
+				loss += ref - alt
+				ref = alt
+			}
+		}
+		return gain, loss
+	}
+	rng := rand.New(rand.NewPCG(29, 30))
+	for trial := range 40 {
+		n := []int{0, 1, 100, 3000}[trial%4]
+		a := synth(n)
+		a.AltitudeM = fitLike(rng, n, 500, 20, 0.2)
+		for i := 1; i < n; i++ { // a random walk, as altitude goes
+			if !math.IsNaN(a.AltitudeM[i]) && !math.IsNaN(a.AltitudeM[i-1]) {
+				a.AltitudeM[i] = a.AltitudeM[i-1] + math.Round(rng.NormFloat64()*5)/5
+			}
+		}
+		h := []float64{3, 0, math.NaN(), -1, 0.2, math.Inf(1)}[trial%6]
+		gain, loss, _ := elevation(a, h)
+		wantGain, wantLoss := direct(a.AltitudeM, h)
+		if n > 0 && !slices.ContainsFunc(a.AltitudeM, func(x float64) bool { return !math.IsNaN(x) }) {
+			continue // no altitude: the session's totals
+		}
+		if n > 0 && (!sameFloat(gain, wantGain) || !sameFloat(loss, wantLoss)) {
+			t.Fatalf("trial %d h %v: %v %v, want %v %v", trial, h, gain, loss, wantGain, wantLoss)
 		}
 	}
 }

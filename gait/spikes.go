@@ -71,17 +71,11 @@ func (s *scratch) spikesOf(a *ingest.Activity, left []float64, base []bool, grad
 	}
 	st := s.stepsOf(a.Elapsed, p.Spikes.StepS, p.MaxRecordGapS, stepsPerWindow(p.Spikes))
 	// Each step's sums, for the four channels in one pass.
-	k := len(st)
-	s.small, s.ints = grow(s.small, len(channels)*k), grow(s.ints, len(channels)*k)
-	var sums [len(channels)][]float64
-	var cnts [len(channels)][]int32
-	for c := range channels {
-		sums[c], cnts[c] = s.small[c*k:(c+1)*k], s.ints[c*k:(c+1)*k]
-	}
-	stepSums(sums, cnts, left, a.CadenceSPM, a.GCTMS, a.VerticalOscillationMM, base, st)
+	s.sums = grow(s.sums, len(st))
+	stepSums(s.sums, left, a.CadenceSPM, a.GCTMS, a.VerticalOscillationMM, base, st)
 	var out Spikes
 	for c, ch := range channels {
-		found, why := s.spikesIn(a, sums[c], cnts[c], st, grade, p)
+		found, why := s.spikesIn(a, s.sums, c, st, grade, p)
 		if why != "" {
 			out.Skipped = append(out.Skipped, ch.name+": "+why)
 			continue
@@ -102,11 +96,11 @@ func (s *scratch) spikesOf(a *ingest.Activity, left []float64, base []bool, grad
 	return out
 }
 
-// spikesIn finds the spikes of one channel on the evaluation grid st,
+// spikesIn finds the spikes of channel c on the evaluation grid st,
 // from the sums and counts of its values in each step (stepSums).
-func (s *scratch) spikesIn(a *ingest.Activity, sums []float64, cnts []int32, st []step, grade []float64, p Params) ([]Spike, string) {
+func (s *scratch) spikesIn(a *ingest.Activity, sums []stepSum, c int, st []step, grade []float64, p Params) ([]Spike, string) {
 	s.roll, s.v = grow(s.roll, len(st)), grow(s.v, len(st))
-	r := stepMeans(s.roll, s.v, sums, cnts, st, int(max(2, p.Spikes.WindowS/4))) // max is math.Max, NaN alike
+	r := stepMeans(s.roll, s.v, sums, c, st, int(max(2, p.Spikes.WindowS/4))) // max is math.Max, NaN alike
 	vals := r.vals
 	if len(vals) < 2 {
 		return nil, "not recorded"
@@ -254,36 +248,58 @@ func (s *scratch) stepsOf(t []float64, stepS, maxGap float64, m int) []step {
 		return st
 	}
 	t0 := t[0]
-	// At most one step per record, and per stepS seconds of the span.
+	// At most one step per record, and per stepS seconds of the span
+	// when times do not decrease. The loop below stores steps by index
+	// rather than append, whose call would make the compiler keep the
+	// loop's values on the stack; should the steps not fit (times that
+	// decrease), it starts again with room for one per record.
 	most := len(t)
 	if span := (t[len(t)-1] - t0) / stepS; span >= 0 && span < float64(most) {
 		most = int(span) + 2
-	}
-	if cap(st) < most {
-		st = make([]step, 0, most)
 	}
 	// A record's step is ⌊(t − t₀)/stepS⌋ (floorInt is math.Floor's for
 	// t − t₀ ≥ 0). A record from where the current step was found up to
 	// its end, less a margin far wider than the division's rounding, is
 	// in the current step, so the division is only needed near a step's
-	// end. (end stays -Inf where it could overflow: then every record
+	// end. (end stays -Inf where it could overflow, and for times before
+	// t₀, which only times that decrease give: then every record
 	// divides.)
 	const margin = 1 - 0x1p-40
-	id, from, end := 0, 0.0, math.Inf(-1)
-	for i, ti := range t {
-		d := ti - t0
-		if !(from <= d && d < end) {
-			id, from = floorInt(d/stepS), d
-			if end = float64(id+1) * stepS * margin; math.IsInf(end, 0) {
-				end = math.Inf(-1)
-			}
-			if len(st) == 0 || id != st[len(st)-1].id {
-				st = append(st, step{id: id, start: int32(i)})
-			}
+	for {
+		buf := st[:cap(st)]
+		if len(buf) < most {
+			buf = make([]step, most)
 		}
-		if i > 0 && ti-t[i-1] > maxGap {
-			st[len(st)-1].gap = true
+		k := 0 // steps found
+		full := false
+		id, from, end := 0, 0.0, math.Inf(-1)
+		prev := math.Inf(1) // the time before: none, so no gap
+		for i, ti := range t {
+			d := ti - t0
+			if !(from <= d && d < end) {
+				id, from = floorInt(d/stepS), d
+				if end = float64(id+1) * stepS * margin; math.IsInf(end, 0) || !(d >= 0) {
+					end = math.Inf(-1) // (and before t₀, where the margin would widen the step)
+				}
+				if k == 0 || id != buf[k-1].id {
+					if k == len(buf) {
+						full = true
+						break
+					}
+					buf[k] = step{id: id, start: int32(i)}
+					k++
+				}
+			}
+			if ti-prev > maxGap {
+				buf[k-1].gap = true
+			}
+			prev = ti
 		}
+		st = buf[:k]
+		if !full {
+			break
+		}
+		most = len(t)
 	}
 	lo, hi := 0, 0
 	for j := range st {
@@ -306,53 +322,110 @@ type rolled struct {
 	extent           // of vals, unweighted
 }
 
-// stepSums stores in sums[c][j] and cnts[c][j], for each step j of st
-// and each of four columns, the sum and the count of the values base
-// marks that are not NaN. The columns are the symmetry index of balance
+// stepSum is the sum and count of a step's values in each of the four
+// spike channels.
+type stepSum struct {
+	sum [4]float64
+	n   [4]int32
+}
+
+// stepSums stores in sums[j], for each step j of st and each of four
+// columns, the sum and the count of the values base marks that are not
+// NaN. The columns are the symmetry index of balance
 // left (see [Balance]: 4·b − 200, taken here rather than stored) and x1,
 // x2, x3. Each step's sum adds its values in record order.
 //
 // The four columns are summed in one pass: the records' loop and base
 // are shared, and the four sums, each waiting on its own last addition,
 // overlap.
-func stepSums(sums [4][]float64, cnts [4][]int32, left, x1, x2, x3 []float64, base []bool, st []step) {
+func stepSums(sums []stepSum, left, x1, x2, x3 []float64, base []bool, st []step) {
 	n := len(base)
 	x0, x1, x2, x3 := left[:n], x1[:n], x2[:n], x3[:n]
-	for j := range st {
-		lo, hi := int(st[j].start), n
-		if j+1 < len(st) {
-			hi = int(st[j+1].start)
+	sums = sums[:len(st)]
+	// No value is NaN, mostly: add them all, and count the step's base
+	// records once for the four. A NaN among them makes its sum NaN;
+	// only those steps are summed again, value by value.
+	addSteps(sums, x0, x1, x2, x3, base, st)
+	countSteps(sums, base, st)
+	for j := range sums {
+		if u := sums[j].sum; math.IsNaN(u[0] + u[1] + u[2] + u[3]) {
+			lo, hi := int(st[j].start), n
+			if j+1 < len(st) {
+				hi = int(st[j+1].start)
+			}
+			sums[j] = stepSumOf(base[lo:hi], x0[lo:hi], x1[lo:hi], x2[lo:hi], x3[lo:hi])
 		}
-		// One length for all: no bounds checks in the loop.
-		b := base[lo:hi]
-		y0, y1, y2, y3 := x0[lo:hi], x1[lo:hi], x2[lo:hi], x3[lo:hi]
-		y0, y1, y2, y3 = y0[:len(b)], y1[:len(b)], y2[:len(b)], y3[:len(b)]
-		var s0, s1, s2, s3 float64
-		var c0, c1, c2, c3 int32
-		for i, ok := range b {
-			if !ok {
-				continue
-			}
-			if v := 4*y0[i] - 200; !math.IsNaN(v) { // as symmetryIndex
-				s0 += v
-				c0++
-			}
-			if v := y1[i]; !math.IsNaN(v) {
-				s1 += v
-				c1++
-			}
-			if v := y2[i]; !math.IsNaN(v) {
-				s2 += v
-				c2++
-			}
-			if v := y3[i]; !math.IsNaN(v) {
-				s3 += v
-				c3++
-			}
-		}
-		sums[0][j], sums[1][j], sums[2][j], sums[3][j] = s0, s1, s2, s3
-		cnts[0][j], cnts[1][j], cnts[2][j], cnts[3][j] = c0, c1, c2, c3
 	}
+}
+
+// addSteps stores in sums[j].sum the sums of step j's values that base
+// marks, NaN or not, the first column taken as the symmetry index.
+//
+// addSteps and countSteps are loops of their own, with no call near
+// them and few values live, so that the compiler keeps those in
+// registers: summing and counting in one loop, it kept the count and
+// the record index in memory, each increment waiting on the store
+// before it (three times slower).
+func addSteps(sums []stepSum, x0, x1, x2, x3 []float64, base []bool, st []step) {
+	n := len(base)
+	x0, x1, x2, x3 = x0[:n], x1[:n], x2[:n], x3[:n]
+	i := 0
+	for j := range sums {
+		hi := n
+		if j+1 < len(st) {
+			hi = min(int(st[j+1].start), n)
+		}
+		var s0, s1, s2, s3 float64
+		for ; i < hi; i++ {
+			if base[i] {
+				s0 += 4*x0[i] - 200 // as symmetryIndex
+				s1 += x1[i]
+				s2 += x2[i]
+				s3 += x3[i]
+			}
+		}
+		u := &sums[j].sum
+		u[0], u[1], u[2], u[3] = s0, s1, s2, s3
+	}
+}
+
+// countSteps stores in sums[j].n, for each column, the records of step j
+// that base marks.
+func countSteps(sums []stepSum, base []bool, st []step) {
+	n := len(base)
+	i := 0
+	for j := range sums {
+		hi := n
+		if j+1 < len(st) {
+			hi = min(int(st[j+1].start), n)
+		}
+		nb := int32(0)
+		for ; i < hi; i++ {
+			if base[i] {
+				nb++
+			}
+		}
+		sums[j].n = [4]int32{nb, nb, nb, nb}
+	}
+}
+
+// stepSumOf is a step's stepSum, skipping NaN values one by one.
+func stepSumOf(base []bool, x0, x1, x2, x3 []float64) stepSum {
+	var sum stepSum
+	xs := [4][]float64{x0, x1, x2, x3}
+	for c, x := range xs {
+		for i, ok := range base {
+			v := x[i]
+			if c == 0 {
+				v = 4*v - 200 // as symmetryIndex
+			}
+			if ok && !math.IsNaN(v) {
+				sum.sum[c] += v
+				sum.n[c]++
+			}
+		}
+	}
+	return sum
 }
 
 // stepMeans stores in mean[j], for each step j of st, the mean of the
@@ -366,26 +439,26 @@ func stepSums(sums [4][]float64, cnts [4][]int32, left, x1, x2, x3 []float64, ba
 //
 // The window's sum adds a step's sum as it enters and removes it as it
 // leaves.
-func stepMeans(mean, vals, sums []float64, cnts []int32, st []step, minN int) rolled {
-	sums, cnts, mean = sums[:len(st)], cnts[:len(st)], mean[:len(st)]
+func stepMeans(mean, vals []float64, sums []stepSum, c int, st []step, minN int) rolled {
+	sums, mean = sums[:len(st)], mean[:len(st)]
 	lo, hi := 0, 0
 	sum, cnt := 0.0, 0
 	k := 0
 	vlo, vhi := math.Inf(1), math.Inf(-1)
 	for j := range mean {
 		for end := int(st[j].hi); hi < end; hi++ {
-			sum += sums[hi]
-			cnt += int(cnts[hi])
+			sum += sums[hi].sum[c]
+			cnt += int(sums[hi].n[c])
 		}
 		for end := int(st[j].lo); lo < end; lo++ {
-			sum -= sums[lo]
-			cnt -= int(cnts[lo])
+			sum -= sums[lo].sum[c]
+			cnt -= int(sums[lo].n[c])
 		}
 		if cnt == 0 {
 			sum = 0 // no rounding left over from steps gone
 		}
 		v := math.NaN()
-		if cnts[j] > 0 && cnt >= minN {
+		if sums[j].n[c] > 0 && cnt >= minN {
 			v = sum / float64(cnt)
 			vals[k] = v
 			k++

@@ -48,6 +48,7 @@ type scratch struct {
 	ints      []int32   // two columns: drift's speed and grade bins; spikes' step counts
 	win       []uint8   // drift's window of each record
 	steps     []step    // spikes' evaluation grid
+	sums      []stepSum // spikes' step sums
 	hist      histogram
 }
 
