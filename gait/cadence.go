@@ -112,8 +112,12 @@ func (s *scratch) cadenceOnSpeed(x, y []float64, sel []bool, weights []float64) 
 	h := s.histogramFor(r, n)
 	s.next = grow(s.next, m)
 	bin, bw, last, next := h.binning, &h.bw, &h.last, s.next[:m]
-	var ss, comp, sw1 float64         // MeanVariance of x
-	var cs, xcomp, ycomp, sw2 float64 // covarianceMeans of x and y
+	// MeanVariance of x sums Σw·d², Σw·d (d = x − x̄) and Σw;
+	// covarianceMeans of x and y sums Σw·d·e (e = y − ȳ), Σw·d again,
+	// Σw·e and Σw again. The repeated sums, and Σw, the first pass's
+	// sum of the same weights in the same order, are the same to the
+	// bit, so each is added once.
+	var ss, comp, cs, ycomp float64
 	for i, ok := range sel {
 		xv, yv := x[i], y[i]
 		if !ok || math.IsNaN(xv) || math.IsNaN(yv) {
@@ -124,24 +128,19 @@ func (s *scratch) cadenceOnSpeed(x, y []float64, sel []bool, weights []float64) 
 		wd := w * d
 		ss += wd * d
 		comp += wd
-		sw1 += w
-
-		wxd := w * (xv - xu)
 		yd := (yv - yu)
-		cs += wxd * yd
-		xcomp += wxd
+		cs += wd * yd
 		ycomp += w * yd
-		sw2 += w
 
 		b := bin.bucket(xv)
 		next[i], last[b] = last[b], int32(i+1)
 		bw[i&1][b]++ // counts are exact in any order
 	}
-	xv := (ss - comp*comp/sw1) / (sw1 - 1)
+	xv := (ss - comp*comp/sumW) / (sumW - 1)
 	if !(xv > 0) {
 		return speedFit{}
 	}
-	cov := (cs - xcomp*ycomp/sw2) / (sw2 - 1)
+	cov := (cs - comp*ycomp/sumW) / (sumW - 1)
 	f := speedFit{ok: true}
 	f.slope = cov / xv
 	f.intercept = yu - f.slope*xu

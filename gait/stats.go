@@ -124,13 +124,16 @@ func (s *scratch) summarize(x []float64, sel []bool, weights []float64, zones *z
 	mean := p.sumV / p.sumW
 	h := s.histogramFor(p.extent, p.n)
 	v, w := x, weights
-	var ss, comp, sumW float64
+	var ss, comp float64
 	if h.useful {
-		ss, comp, sumW = s.spreadIn(x, sel, weights, mean, h)
+		ss, comp = s.spreadIn(x, sel, weights, mean, h)
 	} else {
 		v, w = s.pick(x, sel, weights, p.n)
-		ss, comp, sumW = spread(v, w, mean)
+		ss, comp = spread(v, w, mean)
 	}
+	// The second pass's Σw adds the same weights in the same order as
+	// the first's: the same to the bit.
+	sumW := p.sumW
 	sum.Mean = mean
 	if p.n > 1 {
 		sum.SD = math.Sqrt((ss - comp*comp/sumW) / (sumW - 1))
@@ -239,7 +242,7 @@ func (s *scratch) pick(x []float64, sel []bool, weights []float64, n int) (v, w 
 // spreadIn is spread over the selected, non-NaN values of x, read in
 // place, which it also puts in the histogram h (see histogramFor): the
 // records left out are in no bucket.
-func (s *scratch) spreadIn(x []float64, sel []bool, weights []float64, mean float64, h *histogram) (ss, comp, sumW float64) {
+func (s *scratch) spreadIn(x []float64, sel []bool, weights []float64, mean float64, h *histogram) (ss, comp float64) {
 	n := len(sel)
 	s.next = grow(s.next, n)
 	x, weights, next := x[:n], weights[:n], s.next[:n]
@@ -254,18 +257,17 @@ func (s *scratch) spreadIn(x []float64, sel []bool, weights []float64, mean floa
 		wd := wi * d
 		ss += wd * d
 		comp += wd
-		sumW += wi
 		b := bin.bucket(xi)
 		next[i], last[b] = last[b], int32(i+1)
 		bw[i&lane][b] += wi
 	}
-	return ss, comp, sumW
+	return ss, comp
 }
 
 // spread returns the sums of stat.MeanVariance's second pass over values
-// v with weights w and mean mean, added in the same order: Σw·d², Σw·d
-// with d = v − mean, and Σw.
-func spread(v, w []float64, mean float64) (ss, comp, sumW float64) {
+// v with weights w and mean mean, added in the same order: Σw·d² and
+// Σw·d with d = v − mean. (Its Σw is the first pass's.)
+func spread(v, w []float64, mean float64) (ss, comp float64) {
 	w = w[:len(v)]
 	for i, x := range v {
 		wi := w[i]
@@ -273,9 +275,8 @@ func spread(v, w []float64, mean float64) (ss, comp, sumW float64) {
 		wd := wi * d
 		ss += wd * d
 		comp += wd
-		sumW += wi
 	}
-	return ss, comp, sumW
+	return ss, comp
 }
 
 // extentOf returns the range and total weight of v (w nil: weight 1 each).
