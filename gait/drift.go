@@ -78,17 +78,15 @@ func (s *scratch) driftOf(a *ingest.Activity, left, vr []float64, sel []bool, we
 	n := len(sel)
 	weights, speed, grade := weights[:n], a.SpeedMPS[:n], grade[:n]
 	// First pass: each record's window (0: none, 1: reference, 2: late),
-	// which follows from the moving time before it, and the speed and
-	// grade bins of the records that need one. Bins without samples
-	// count only when MinBinSamples < 1; else only the windows' bins
-	// matter, and the others are left out.
+	// which follows from the moving time before it, and the range of the
+	// speeds and grades of the records that need a bin. Bins without
+	// samples count only when MinBinSamples < 1; else only the windows'
+	// bins matter, and the others are left out. binOf never decreases,
+	// so the bins' range is that of the range's ends.
 	all := p.Drift.MinBinSamples < 1
 	s.win = grow(s.win, n)
 	win := s.win[:n]
-	sb, gb := s.int32s(n)
-	sBin, gBin := binnerOf(p.Drift.SpeedBinMPS), binnerOf(p.Drift.GradeBinPct)
-	sLo, sHi, gLo, gHi := int32(math.MaxInt32), int32(math.MinInt32), int32(math.MaxInt32), int32(math.MinInt32)
-	fits := true // every bin an int32
+	sLoV, sHiV, gLoV, gHiV := math.Inf(1), math.Inf(-1), math.Inf(1), math.Inf(-1)
 	t := 0.0
 	for i, ok := range sel {
 		var w uint8
@@ -102,111 +100,146 @@ func (s *scratch) driftOf(a *ingest.Activity, left, vr []float64, sel []bool, we
 			t += weights[i]
 		}
 		win[i] = w
-		if w == 0 && !all || !fits {
+		if w == 0 && !all {
 			continue
 		}
-		sv, gv := sBin.of(speed[i]), gBin.of(grade[i])
-		if sv != int(int32(sv)) || gv != int(int32(gv)) {
-			fits = false
-			continue
+		// NaN compares false: no bin of its own in the range.
+		sv, gv := speed[i], grade[i]
+		if sv < sLoV {
+			sLoV = sv
 		}
-		sb[i], gb[i] = int32(sv), int32(gv)
-		// unknownBin is the least int32: it cannot raise a highest bin,
-		// and is kept out of the lowest.
-		sHi, gHi = max(sHi, int32(sv)), max(gHi, int32(gv))
-		if sv != unknownBin {
-			sLo = min(sLo, int32(sv))
+		if sv > sHiV {
+			sHiV = sv
 		}
-		if gv != unknownBin {
-			gLo = min(gLo, int32(gv))
+		if gv < gLoV {
+			gLoV = gv
+		}
+		if gv > gHiV {
+			gHiV = gv
 		}
 	}
+	sBin, gBin := binnerOf(p.Drift.SpeedBinMPS), binnerOf(p.Drift.GradeBinPct)
 	// The bins' grid: coordinate 0 is the unknown bin, k+1 the k-th bin
 	// from the lowest, so that the cells, numbered by speed then grade,
-	// follow the bins' order. A grid too large for a table of sums
-	// (wild outliers) gives way to binIDs' numbers of the bins, as the
-	// speed coordinate of a grid one grade wide.
+	// follow the bins' order. A grid too large for a table of sums, or
+	// bins that are not int32s or that unknownBin hides (wild outliers),
+	// give way to binIDs' numbers of the bins, as the speed coordinate of
+	// a grid one grade wide.
+	sLo, sN, sOK := gridAxis(sBin, sLoV, sHiV)
+	gLo, gN, gOK := gridAxis(gBin, gLoV, gHiV)
 	const maxCells = 1 << 10
-	sN, gN := 1, 1
-	if sLo <= sHi {
-		sN = int(sHi) - int(sLo) + 2
-	}
-	if gLo <= gHi {
-		gN = int(gHi) - int(gLo) + 2
-	}
-	if !fits || sN > maxCells || gN > maxCells || sN*gN > maxCells {
+	var ids []int32 // binIDs' numbers, when used
+	if !sOK || !gOK || sN > maxCells || gN > maxCells || sN*gN > maxCells {
 		var nbins int
-		sb, nbins = s.binIDs(a.SpeedMPS, grade, p.Drift)
-		sb, gb = sb[:n], gb[:n]
-		for i := range gb {
-			gb[i] = unknownBin
-		}
+		ids, nbins = s.binIDs(speed, grade, p.Drift)
 		all = true // numbers only for bins that hold records
 		sLo, sN, gLo, gN = 0, nbins+1, math.MaxInt32, 1
 	}
 	// unknownBin is below every known bin, so max takes its coordinate
 	// to 0 without a branch.
-	coord := func(b, lo int32) int { return max(int(b)-int(lo)+1, 0) }
+	coord := func(b int, lo int32) int { return max(b-int(lo)+1, 0) }
 
-	// Sum every channel in one pass, bin by bin; each bin's sums add the
-	// same values in the same order as one pass per channel would.
-	//
-	// A record's sums go to a slot: its cell's reference window (2·cell)
-	// or late window (2·cell + 1). Consecutive records mostly share a
-	// slot, so the slot's sums are kept in locals and stored when the
-	// slot changes, rather than loaded and stored at every record.
-	cad, gct, bal, vo, vrs := a.CadenceSPM[:n], a.GCTMS[:n], left[:n], a.VerticalOscillationMM[:n], vr[:n]
+	// Each record's slot: its cell's reference window (2·cell) or late
+	// window (2·cell + 1); -1 outside both.
 	used := make([]bool, sN*gN) // a bin that holds records
-	slots := make([][len(dst)]acc, 2*len(used))
-	cur := -1
-	var s0, s1, s2, s3, s4 float64
-	var n0, n1, n2, n3, n4 int
+	s.slot = grow(s.slot, n)
+	slot := s.slot[:n]
 	for i, w := range win {
+		slot[i] = -1
 		if w == 0 && !all {
 			continue
 		}
-		c := coord(sb[i], sLo)*gN + coord(gb[i], gLo)
+		var c int
+		if ids != nil {
+			c = int(ids[i]) + 1
+		} else {
+			c = coord(sBin.of(speed[i]), sLo)*gN + coord(gBin.of(grade[i]), gLo)
+		}
 		used[c] = true
-		if w == 0 {
-			continue
-		}
-		if slot := 2*c + int(w) - 1; slot != cur {
-			if cur >= 0 {
-				slots[cur] = [...]acc{{s0, n0}, {s1, n1}, {s2, n2}, {s3, n3}, {s4, n4}}
-			}
-			m := &slots[slot]
-			s0, s1, s2, s3, s4 = m[0].sum, m[1].sum, m[2].sum, m[3].sum, m[4].sum
-			n0, n1, n2, n3, n4 = m[0].n, m[1].n, m[2].n, m[3].n, m[4].n
-			cur = slot
-		}
-		if x := cad[i]; !math.IsNaN(x) {
-			s0 += x
-			n0++
-		}
-		if x := gct[i]; !math.IsNaN(x) {
-			s1 += x
-			n1++
-		}
-		if x := 4*bal[i] - 200; !math.IsNaN(x) { // the symmetry index
-			s2 += x
-			n2++
-		}
-		if x := vo[i]; !math.IsNaN(x) {
-			s3 += x
-			n3++
-		}
-		if x := vrs[i]; !math.IsNaN(x) {
-			s4 += x
-			n4++
+		if w != 0 {
+			slot[i] = int32(2*c + int(w) - 1)
 		}
 	}
-	if cur >= 0 {
-		slots[cur] = [...]acc{{s0, n0}, {s1, n1}, {s2, n2}, {s3, n3}, {s4, n4}}
-	}
+	slots := make([][len(dst)]acc, 2*len(used))
+	cols := [len(dst)][]float64{a.CadenceSPM[:n], a.GCTMS[:n], left[:n], a.VerticalOscillationMM[:n], vr[:n]}
+	sumSlots(slots, slot, cols)
 	for c, out := range dst {
 		*out = delta(slots, used, c, p.Drift)
 	}
 	return d
+}
+
+// gridAxis returns the lowest bin and the number of grid coordinates of
+// an axis whose known values range from lo to hi (lo > hi: none known,
+// one coordinate, the unknown bin's). ok is false when an end's bin is
+// not an int32, or is unknownBin itself, which would hide it.
+func gridAxis(b binner, lo, hi float64) (low int32, n int, ok bool) {
+	if lo > hi || math.IsNaN(lo) {
+		return math.MaxInt32, 1, true
+	}
+	bl, bh := b.of(lo), b.of(hi)
+	if bl != int(int32(bl)) || bh != int(int32(bh)) || bl == unknownBin {
+		return 0, 0, false
+	}
+	return int32(bl), bh - bl + 2, true
+}
+
+// sumSlots adds each record's values of the drift channels cols (in
+// driftOf's order, balance for the symmetry index) to its slot's sums,
+// in record order: one pass for all channels, as one pass per channel
+// would add them. Records with slot -1 are left out.
+//
+// Values are NaN rarely, so all of a record's values are added and the
+// record counted once for the five; a NaN makes its slot's sum NaN, and
+// only a channel with such a sum is summed again, value by value.
+// Consecutive records mostly share a slot, so its sums are kept in
+// locals and stored when the slot changes.
+func sumSlots(slots [][5]acc, slot []int32, cols [5][]float64) {
+	n := len(slot)
+	cad, gct, bal, vo, vrs := cols[0][:n], cols[1][:n], cols[2][:n], cols[3][:n], cols[4][:n]
+	cur := -1
+	var s0, s1, s2, s3, s4 float64
+	var k int
+	for i, sl := range slot {
+		if sl < 0 {
+			continue
+		}
+		if int(sl) != cur {
+			if cur >= 0 {
+				slots[cur] = [...]acc{{s0, k}, {s1, k}, {s2, k}, {s3, k}, {s4, k}}
+			}
+			cur = int(sl)
+			m := &slots[cur]
+			s0, s1, s2, s3, s4, k = m[0].sum, m[1].sum, m[2].sum, m[3].sum, m[4].sum, m[0].n
+		}
+		s0 += cad[i]
+		s1 += gct[i]
+		s2 += 4*bal[i] - 200 // the symmetry index
+		s3 += vo[i]
+		s4 += vrs[i]
+		k++
+	}
+	if cur >= 0 {
+		slots[cur] = [...]acc{{s0, k}, {s1, k}, {s2, k}, {s3, k}, {s4, k}}
+	}
+	for c, x := range cols {
+		if !slices.ContainsFunc(slots, func(m [5]acc) bool { return math.IsNaN(m[c].sum) }) {
+			continue
+		}
+		for j := range slots {
+			slots[j][c] = acc{}
+		}
+		for i, sl := range slot {
+			v := x[i]
+			if c == 2 {
+				v = 4*v - 200
+			}
+			if sl >= 0 && !math.IsNaN(v) {
+				slots[sl][c].sum += v
+				slots[sl][c].n++
+			}
+		}
+	}
 }
 
 // binIDs numbers the speed × grade bin (binOf) of each record so that

@@ -1,6 +1,7 @@
 package gait
 
 import (
+	"cmp"
 	"math"
 	"math/rand/v2"
 	"slices"
@@ -498,6 +499,9 @@ func TestDriftMatchesDirect(t *testing.T) {
 				a.SpeedMPS[i] = math.NaN()
 			}
 			grade[rng.IntN(n)] = -300
+		case 4: // the fastest and steepest first, slowing and flattening
+			slices.SortFunc(a.SpeedMPS, func(x, y float64) int { return cmp.Compare(y, x) })
+			slices.SortFunc(grade, func(x, y float64) int { return cmp.Compare(y, x) })
 		}
 		sel := randomSel(rng, n)
 		w := randomWeights(rng, n, trial%2 == 0)

@@ -47,6 +47,7 @@ type scratch struct {
 	stretches [][2]int  // steady stretches
 	ints      []int32   // two columns: drift's speed and grade bins; spikes' step counts
 	win       []uint8   // drift's window of each record
+	slot      []int32   // drift's slot of each record
 	steps     []step    // spikes' evaluation grid
 	sums      []stepSum // spikes' step sums
 	hist      histogram
