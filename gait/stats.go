@@ -39,7 +39,7 @@ type scratch struct {
 	wholeWeights bool
 
 	v, w      []float64 // one channel's selected values and their weights
-	next      []int32   // the histogram's bucket chains (see histogram.last)
+	next      []int32   // the histogram's bucket chains (see histogram.last); drift's slots
 	sub       []paired1 // one quantile's bucket, sorted
 	roll      []float64 // rolling means (spikes); speeds (cadence fit)
 	small     []float64 // short lists: steady-stretch values; spikes' step sums
@@ -47,7 +47,6 @@ type scratch struct {
 	stretches [][2]int  // steady stretches
 	ints      []int32   // two columns: drift's speed and grade bins; spikes' step counts
 	win       []uint8   // drift's window of each record
-	slot      []int32   // drift's slot of each record
 	steps     []step    // spikes' evaluation grid
 	sums      []stepSum // spikes' step sums
 	hist      histogram
