@@ -206,22 +206,26 @@ func SteadyStretches(a *ingest.Activity, sel []bool, grade []float64, p Params) 
 func steadyStretches(out [][2]int, a *ingest.Activity, sel []bool, grade []float64, p Params) [][2]int {
 	n := len(sel)
 	t, speed, grade := a.Elapsed[:n], a.SpeedMPS[:n], grade[:n] // one length: no bounds checks below
-	start := -1
-	for i := 0; i <= n; i++ {
-		if i == n || !sel[i] {
-			start = -1
+	w := p.SteadyWindowS
+	for i := 0; i < n; {
+		if !sel[i] {
+			i++
 			continue
 		}
-		if start < 0 {
-			start = i
+		// A stretch from start runs to its first record w or more
+		// seconds later; an unselected record before that ends it
+		// unused.
+		start, ts := i, t[i]
+		for i < n && sel[i] && t[i]-ts < w {
+			i++
 		}
-		if t[i]-t[start] < p.SteadyWindowS {
+		if i == n || !sel[i] {
 			continue
 		}
 		if steady(speed[start:i+1], grade[start:i+1], p) {
 			out = append(out, [2]int{start, i + 1})
 		}
-		start = -1
+		i++
 	}
 	return out
 }

@@ -427,6 +427,55 @@ func TestRecordsMatchesParts(t *testing.T) {
 	}
 }
 
+// steadyStretches finds each stretch's end with a loop of its own; the
+// stretches must be those of testing record by record.
+func TestSteadyStretchesMatchesDirect(t *testing.T) {
+	direct := func(a *ingest.Activity, sel []bool, grade []float64, p Params) [][2]int {
+		var out [][2]int
+		n := len(sel)
+		start := -1
+		for i := 0; i <= n; i++ {
+			if i == n || !sel[i] {
+				start = -1
+				continue
+			}
+			if start < 0 {
+				start = i
+			}
+			if a.Elapsed[i]-a.Elapsed[start] < p.SteadyWindowS {
+				continue
+			}
+			if steady(a.SpeedMPS[start:i+1], grade[start:i+1], p) {
+				out = append(out, [2]int{start, i + 1})
+			}
+			start = -1
+		}
+		return out
+	}
+	rng := rand.New(rand.NewPCG(33, 34))
+	for trial := range 60 {
+		n := []int{0, 1, 40, 500, 3000}[trial%5]
+		a := synth(n)
+		tt := 0.0
+		for i := range n {
+			a.Elapsed[i] = tt
+			tt += float64(rng.IntN(3))
+			if rng.IntN(300) == 0 {
+				a.Elapsed[i] = math.NaN()
+			}
+		}
+		a.SpeedMPS = fitLike(rng, n, 3, 0.05, 0.001)
+		grade := fitLike(rng, n, 0, 1, 0.1)
+		sel := randomSel(rng, n)
+		p := DefaultParams()
+		p.SteadyWindowS = []float64{30, 0, -1, math.NaN(), 5, 1e9}[trial%6]
+		got, want := SteadyStretches(a, sel, grade, p), direct(a, sel, grade, p)
+		if !slices.Equal(got, want) {
+			t.Fatalf("trial %d (window %v): %d stretches, want %d", trial, p.SteadyWindowS, len(got), len(want))
+		}
+	}
+}
+
 // directDrift is driftOf written out: one pass per channel, each
 // record's value added to its bin and window's sums as it comes.
 func directDrift(a *ingest.Activity, sel []bool, weights, grade []float64, total float64, p Params) [5]Delta {
