@@ -427,6 +427,32 @@ func TestRecordsMatchesParts(t *testing.T) {
 	}
 }
 
+// weights tests d < maxGap before calling the min builtin; the weights
+// must be the builtin's for every interval, NaN, ±0 and equal ones too.
+func TestWeightsMatchMin(t *testing.T) {
+	rng := rand.New(rand.NewPCG(35, 36))
+	for trial := range 40 {
+		n := []int{2, 3, 100, 2000}[trial%4]
+		e := make([]float64, n)
+		tt := 0.0
+		for i := range e {
+			e[i] = tt
+			tt += []float64{1, 0, 10, 12, 0.5}[rng.IntN(5)]
+			if rng.IntN(100) == 0 {
+				e[i] = math.NaN()
+			}
+		}
+		maxGap := []float64{10, 0, math.Copysign(0, -1), math.NaN(), math.Inf(1), -1}[trial%6]
+		var s scratch
+		w, _ := s.weights(e, maxGap)
+		for i := range n - 1 {
+			if want := min(e[i+1]-e[i], maxGap); math.Float64bits(w[i]) != math.Float64bits(want) && !(math.IsNaN(w[i]) && math.IsNaN(want)) {
+				t.Fatalf("trial %d (max gap %v) interval %d: %v, want %v", trial, maxGap, i, w[i], want)
+			}
+		}
+	}
+}
+
 // steadyStretches finds each stretch's end with a loop of its own; the
 // stretches must be those of testing record by record.
 func TestSteadyStretchesMatchesDirect(t *testing.T) {
