@@ -246,20 +246,43 @@ func (s *scratch) spreadIn(x []float64, sel []bool, weights []float64, mean floa
 	n := len(sel)
 	s.next = grow(s.next, n)
 	x, weights, next := x[:n], weights[:n], s.next[:n]
-	bin, bw, last, lane := h.binning, &h.bw, &h.last, s.lanes()
-	for i, ok := range sel {
-		xi := x[i]
-		if !ok || math.IsNaN(xi) {
-			continue
+	bin, last := h.binning, &h.last
+	// Records in pairs, the even one's weight to lane 0 and the odd
+	// one's to lane lanes(): bw[i&lanes()] as one record at a time,
+	// without computing the lane at each.
+	bw0, bw1 := &h.bw[0], &h.bw[s.lanes()]
+	i := 0
+	for ; i+1 < n; i += 2 {
+		if xi := x[i]; sel[i] && !math.IsNaN(xi) {
+			wi := weights[i]
+			d := xi - mean
+			wd := wi * d
+			ss += wd * d
+			comp += wd
+			b := bin.bucket(xi)
+			next[i], last[b] = last[b], int32(i+1)
+			bw0[b] += wi
 		}
-		wi := weights[i]
+		if xi := x[i+1]; sel[i+1] && !math.IsNaN(xi) {
+			wi := weights[i+1]
+			d := xi - mean
+			wd := wi * d
+			ss += wd * d
+			comp += wd
+			b := bin.bucket(xi)
+			next[i+1], last[b] = last[b], int32(i+2)
+			bw1[b] += wi
+		}
+	}
+	if i < n && sel[i] && !math.IsNaN(x[i]) { // an even record left
+		xi, wi := x[i], weights[i]
 		d := xi - mean
 		wd := wi * d
 		ss += wd * d
 		comp += wd
 		b := bin.bucket(xi)
 		next[i], last[b] = last[b], int32(i+1)
-		bw[i&lane][b] += wi
+		bw0[b] += wi
 	}
 	return ss, comp
 }
