@@ -86,38 +86,7 @@ func (s *scratch) driftOf(a *ingest.Activity, left, vr []float64, sel []bool, we
 	all := p.Drift.MinBinSamples < 1
 	s.win = grow(s.win, n)
 	win := s.win[:n]
-	sLoV, sHiV, gLoV, gHiV := math.Inf(1), math.Inf(-1), math.Inf(1), math.Inf(-1)
-	t := 0.0
-	for i, ok := range sel {
-		var w uint8
-		if ok {
-			switch {
-			case t >= d.RefStartS && t < d.RefEndS:
-				w = 1
-			case t >= d.LateStartS:
-				w = 2
-			}
-			t += weights[i]
-		}
-		win[i] = w
-		if w == 0 && !all {
-			continue
-		}
-		// NaN compares false: no bin of its own in the range.
-		sv, gv := speed[i], grade[i]
-		if sv < sLoV {
-			sLoV = sv
-		}
-		if sv > sHiV {
-			sHiV = sv
-		}
-		if gv < gLoV {
-			gLoV = gv
-		}
-		if gv > gHiV {
-			gHiV = gv
-		}
-	}
+	sLoV, sHiV, gLoV, gHiV := driftWindows(win, sel, weights, speed, grade, d, all)
 	sBin, gBin := binnerOf(p.Drift.SpeedBinMPS), binnerOf(p.Drift.GradeBinPct)
 	// The bins' grid: coordinate 0 is the unknown bin, k+1 the k-th bin
 	// from the lowest, so that the cells, numbered by speed then grade,
@@ -135,10 +104,6 @@ func (s *scratch) driftOf(a *ingest.Activity, left, vr []float64, sel []bool, we
 		all = true // numbers only for bins that hold records
 		sLo, sN, gLo, gN = 0, nbins+1, math.MaxInt32, 1
 	}
-	// unknownBin is below every known bin, so max takes its coordinate
-	// to 0 without a branch.
-	coord := func(b int, lo int32) int { return max(b-int(lo)+1, 0) }
-
 	// Each record's slot: its cell's reference window (2·cell) or late
 	// window (2·cell + 1); -1 outside both.
 	used := make([]bool, sN*gN) // a bin that holds records
@@ -146,21 +111,18 @@ func (s *scratch) driftOf(a *ingest.Activity, left, vr []float64, sel []bool, we
 	// the slots borrow them rather than take 86 kB more.
 	s.next = grow(s.next, n)
 	slot := s.next[:n]
-	for i, w := range win {
-		slot[i] = -1
-		if w == 0 && !all {
-			continue
+	if ids != nil {
+		for i, w := range win {
+			slot[i] = -1
+			if c := int(ids[i]) + 1; w != 0 || all {
+				used[c] = true
+				if w != 0 {
+					slot[i] = int32(2*c + int(w) - 1)
+				}
+			}
 		}
-		var c int
-		if ids != nil {
-			c = int(ids[i]) + 1
-		} else {
-			c = coord(sBin.of(speed[i]), sLo)*gN + coord(gBin.of(grade[i]), gLo)
-		}
-		used[c] = true
-		if w != 0 {
-			slot[i] = int32(2*c + int(w) - 1)
-		}
+	} else {
+		driftSlots(slot, used, win, speed, grade, sBin, gBin, sLo, gLo, gN, all)
 	}
 	slots := make([][len(dst)]acc, 2*len(used))
 	cols := [len(dst)][]float64{a.CadenceSPM[:n], a.GCTMS[:n], left[:n], a.VerticalOscillationMM[:n], vr[:n]}
@@ -169,6 +131,72 @@ func (s *scratch) driftOf(a *ingest.Activity, left, vr []float64, sel []bool, we
 		*out = delta(slots, used, c, p.Drift)
 	}
 	return d
+}
+
+// driftWindows stores in win each record's window (0: none, 1:
+// reference, 2: late), which follows from the moving time before it, and
+// returns the range of the speeds and grades of the records in a window
+// (of all records, with all). A function of its own, so that its loop
+// keeps its values in registers.
+func driftWindows(win []uint8, sel []bool, weights, speed, grade []float64, d Drift, all bool) (sLo, sHi, gLo, gHi float64) {
+	n := len(win)
+	sel, weights, speed, grade = sel[:n], weights[:n], speed[:n], grade[:n]
+	refStart, refEnd, lateStart := d.RefStartS, d.RefEndS, d.LateStartS
+	sLo, sHi, gLo, gHi = math.Inf(1), math.Inf(-1), math.Inf(1), math.Inf(-1)
+	t := 0.0
+	for i, ok := range sel {
+		var w uint8
+		if ok {
+			switch {
+			case t >= refStart && t < refEnd:
+				w = 1
+			case t >= lateStart:
+				w = 2
+			}
+			t += weights[i]
+		}
+		win[i] = w
+		if w == 0 && !all {
+			continue
+		}
+		// NaN compares false: no bin of its own in the range.
+		sv, gv := speed[i], grade[i]
+		if sv < sLo {
+			sLo = sv
+		}
+		if sv > sHi {
+			sHi = sv
+		}
+		if gv < gLo {
+			gLo = gv
+		}
+		if gv > gHi {
+			gHi = gv
+		}
+	}
+	return sLo, sHi, gLo, gHi
+}
+
+// driftSlots stores in slot each record's slot on the grid of bins
+// (lowest bins sLo and gLo, gN grade coordinates), -1 for none, and marks
+// in used the cells that hold records. A function of its own, so that
+// its loop keeps its values in registers.
+func driftSlots(slot []int32, used []bool, win []uint8, speed, grade []float64, sBin, gBin binner, sLo, gLo int32, gN int, all bool) {
+	n := len(slot)
+	win, speed, grade = win[:n], speed[:n], grade[:n]
+	for i, w := range win {
+		slot[i] = -1
+		if w == 0 && !all {
+			continue
+		}
+		// unknownBin is below every known bin, so max takes its
+		// coordinate to 0 without a branch.
+		c := max(sBin.of(speed[i])-int(sLo)+1, 0)*gN + max(gBin.of(grade[i])-int(gLo)+1, 0)
+		used[c] = true
+		if w != 0 {
+			slot[i] = int32(2*c + int(w) - 1)
+		}
+	}
 }
 
 // gridAxis returns the lowest bin and the number of grid coordinates of
