@@ -111,31 +111,7 @@ func (s *scratch) cadenceOnSpeed(x, y []float64, sel []bool, weights []float64) 
 	r := extent{lo, hi, float64(n)}
 	h := s.histogramFor(r, n)
 	s.next = grow(s.next, m)
-	bin, bw, last, next := h.binning, &h.bw, &h.last, s.next[:m]
-	// MeanVariance of x sums Σw·d², Σw·d (d = x − x̄) and Σw;
-	// covarianceMeans of x and y sums Σw·d·e (e = y − ȳ), Σw·d again,
-	// Σw·e and Σw again. The repeated sums, and Σw, the first pass's
-	// sum of the same weights in the same order, are the same to the
-	// bit, so each is added once.
-	var ss, comp, cs, ycomp float64
-	for i, ok := range sel {
-		xv, yv := x[i], y[i]
-		if !ok || math.IsNaN(xv) || math.IsNaN(yv) {
-			continue
-		}
-		w := weights[i]
-		d := xv - xu
-		wd := w * d
-		ss += wd * d
-		comp += wd
-		yd := (yv - yu)
-		cs += wd * yd
-		ycomp += w * yd
-
-		b := bin.bucket(xv)
-		next[i], last[b] = last[b], int32(i+1)
-		bw[i&1][b]++ // counts are exact in any order
-	}
+	ss, comp, cs, ycomp := fitSecond(x, y, sel, weights, xu, yu, h, s.next[:m])
 	xv := (ss - comp*comp/sumW) / (sumW - 1)
 	if !(xv > 0) {
 		return speedFit{}
@@ -159,4 +135,38 @@ func (s *scratch) cadenceOnSpeed(x, y []float64, sel []bool, weights []float64) 
 	s.quantiles(speeds, nil, r, h, ps[:], q[:])
 	f.medianSpeed = q[0]
 	return f
+}
+
+// fitSecond is the cadence fit's second pass over the records kept, with
+// the means xu and yu: it returns Σw·d², Σw·d, Σw·d·e and Σw·e (d = x −
+// x̄, e = y − ȳ) and counts the speeds into h (chains in next). A
+// function of its own, so that its loop keeps its values in registers.
+//
+// MeanVariance of x sums Σw·d², Σw·d and Σw; covarianceMeans of x and y
+// sums Σw·d·e, Σw·d again, Σw·e and Σw again. The repeated sums, and Σw,
+// the first pass's sum of the same weights in the same order, are the
+// same to the bit, so each is added once.
+func fitSecond(x, y []float64, sel []bool, weights []float64, xu, yu float64, h *histogram, next []int32) (ss, comp, cs, ycomp float64) {
+	m := len(sel)
+	x, y, weights, next = x[:m], y[:m], weights[:m], next[:m]
+	bin, bw, last := h.binning, &h.bw, &h.last
+	for i, ok := range sel {
+		xv, yv := x[i], y[i]
+		if !ok || math.IsNaN(xv) || math.IsNaN(yv) {
+			continue
+		}
+		w := weights[i]
+		d := xv - xu
+		wd := w * d
+		ss += wd * d
+		comp += wd
+		yd := (yv - yu)
+		cs += wd * yd
+		ycomp += w * yd
+
+		b := bin.bucket(xv)
+		next[i], last[b] = last[b], int32(i+1)
+		bw[i&1][b]++ // counts are exact in any order
+	}
+	return ss, comp, cs, ycomp
 }
