@@ -191,7 +191,7 @@ func driftSlots(slot []int32, used []bool, win []uint8, speed, grade []float64, 
 		}
 		// unknownBin is below every known bin, so max takes its
 		// coordinate to 0 without a branch.
-		c := max(sBin.of(speed[i])-int(sLo)+1, 0)*gN + max(gBin.of(grade[i])-int(gLo)+1, 0)
+		c := max(sBin.inRange(speed[i])-int(sLo)+1, 0)*gN + max(gBin.inRange(grade[i])-int(gLo)+1, 0)
 		used[c] = true
 		if w != 0 {
 			slot[i] = int32(2*c + int(w) - 1)
@@ -410,6 +410,20 @@ func (b binner) of(x float64) int {
 		return floorInt(x * b.inv)
 	}
 	return floorInt(x / b.width)
+}
+
+// inRange is of for a value whose bin is known to be an int32, as
+// every value between two whose bins are (bins never decrease): there
+// math.Floor's conversion is exact, and its ROUNDSD is cheaper than
+// floorInt's conversions.
+func (b binner) inRange(x float64) int {
+	if math.IsNaN(x) {
+		return unknownBin
+	}
+	if b.pow2 {
+		return int(math.Floor(x * b.inv))
+	}
+	return int(math.Floor(x / b.width))
 }
 
 // floorInt returns int(math.Floor(q)) wherever that is an int32:

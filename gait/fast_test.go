@@ -700,7 +700,8 @@ func TestElevationMatchesDirect(t *testing.T) {
 // A power-of-two bin width multiplies by its inverse, and the floor is
 // taken without math.Floor; the bins must be those of the division
 // wherever they are int32s (binIDs leaves the others to the map), and
-// not int32s where the division's are not.
+// not int32s where the division's are not. inRange, for values whose
+// bins are int32s, must give them too.
 func TestBinnerMatchesDivision(t *testing.T) {
 	rng := rand.New(rand.NewPCG(19, 20))
 	isInt32 := func(b int) bool { return b == int(int32(b)) }
@@ -709,6 +710,9 @@ func TestBinnerMatchesDivision(t *testing.T) {
 		got, want := b.of(x), binOf(x, width)
 		if isInt32(want) && got != want || !isInt32(want) && isInt32(got) {
 			t.Fatalf("width %v x %v: bin %d, division %d", width, x, got, want)
+		}
+		if in := b.inRange(x); isInt32(want) && in != want {
+			t.Fatalf("width %v x %v: bin in range %d, division %d", width, x, in, want)
 		}
 	}
 	for _, width := range []float64{0.25, 2, 1, 0.1, 3, 1.0 / 1024, math.Ldexp(1, 1023), math.Ldexp(1, -1074), 0, -0.5} {
