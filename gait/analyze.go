@@ -47,25 +47,23 @@ func Analyze(a *ingest.Activity, p Params) Metrics {
 	var s scratch
 	w, whole := s.weights(a.Elapsed, p.MaxRecordGapS)
 	s.wholeWeights = whole
-	timer, sel := timerAndMoving(a, p)
-	base := AfterWarmup(sel, w, p)
+	r := records(a, w, p)
+	timer, sel, base := r.timer, r.moving, r.base
 	grade, derived := Grade(a, p)
 	m.GradeDerived = derived
 	left, source, _ := BalanceSeries(a)
-	si := symmetryIndex(left)
 	steps, stepsDerived := stepLength(a)
 	vr, vrDerived := verticalRatio(a, steps)
 
-	var timerS float64
-	m.MovingTimeS, m.DistanceM, timerS = totals(a, timer, sel, w)
+	m.MovingTimeS, m.DistanceM = r.movingS, r.distM
 	m.Cadence = s.cadenceOf(a, sel, w, p)
 	m.GCT = s.gctOf(a, sel, w, p)
 	m.Balance = s.balanceOf(a, left, source, sel, w, grade, p)
 	m.VO = s.verticalOscillationOf(a, sel, w, p)
 	m.VR = s.verticalRatioOf(a, vr, vrDerived, sel, w, p)
 	m.StepLength = s.stepLengthOf(a, steps, stepsDerived, sel, w)
-	m.Drift = s.driftOf(a, si, vr, sel, w, m.MovingTimeS, grade, p)
-	m.Spikes = s.spikesOf(a, si, base, grade, p)
-	m.Effort = s.effortOf(a, timer, sel, w, m.MovingTimeS, m.DistanceM, timerS, p)
+	m.Drift = s.driftOf(a, left, vr, sel, w, m.MovingTimeS, grade, p)
+	m.Spikes = s.spikesOf(a, left, base, grade, p)
+	m.Effort = s.effortOf(a, timer, sel, w, m.MovingTimeS, m.DistanceM, r.timerS, p)
 	return m
 }

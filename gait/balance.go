@@ -163,8 +163,13 @@ func (s *scratch) balanceOf(a *ingest.Activity, left []float64, source string, s
 // stepVariability returns the median within-stretch SD of x over steady
 // stretches, and how many there were.
 func (s *scratch) stepVariability(a *ingest.Activity, x []float64, sel []bool, grade []float64, p Params) (float64, int) {
-	var sds []float64
-	for _, st := range SteadyStretches(a, sel, grade, p) {
+	s.stretches = steadyStretches(s.stretches[:0], a, sel, grade, p)
+	sds := s.sds[:0]
+	for _, st := range s.stretches {
+		// A copy even when no value is NaN: stat.Variance's sum (SIMD
+		// assembly on amd64) adds in an order that depends on the
+		// slice's alignment, and a copy's start is always 16-byte
+		// aligned, as it always was.
 		v := s.small[:0]
 		for _, xi := range x[st[0]:st[1]] {
 			if !math.IsNaN(xi) {
@@ -178,6 +183,7 @@ func (s *scratch) stepVariability(a *ingest.Activity, x []float64, sel []bool, g
 			sds = append(sds, math.Sqrt(stat.Variance(v, nil)))
 		}
 	}
+	s.sds = sds
 	if len(sds) == 0 {
 		return math.NaN(), 0
 	}
@@ -193,25 +199,33 @@ func (s *scratch) stepVariability(a *ingest.Activity, x []float64, sel []bool, g
 // p.SteadyGradeMaxPct (unknown grade counts as flat: a treadmill). A
 // stretch ends at any unselected record.
 func SteadyStretches(a *ingest.Activity, sel []bool, grade []float64, p Params) [][2]int {
-	var out [][2]int
+	return steadyStretches(nil, a, sel, grade, p)
+}
+
+// steadyStretches is SteadyStretches appending to out.
+func steadyStretches(out [][2]int, a *ingest.Activity, sel []bool, grade []float64, p Params) [][2]int {
 	n := len(sel)
 	t, speed, grade := a.Elapsed[:n], a.SpeedMPS[:n], grade[:n] // one length: no bounds checks below
-	start := -1
-	for i := 0; i <= n; i++ {
-		if i == n || !sel[i] {
-			start = -1
+	w := p.SteadyWindowS
+	for i := 0; i < n; {
+		if !sel[i] {
+			i++
 			continue
 		}
-		if start < 0 {
-			start = i
+		// A stretch from start runs to its first record w or more
+		// seconds later; an unselected record before that ends it
+		// unused.
+		start, ts := i, t[i]
+		for i < n && sel[i] && t[i]-ts < w {
+			i++
 		}
-		if t[i]-t[start] < p.SteadyWindowS {
+		if i == n || !sel[i] {
 			continue
 		}
 		if steady(speed[start:i+1], grade[start:i+1], p) {
 			out = append(out, [2]int{start, i + 1})
 		}
-		start = -1
+		i++
 	}
 	return out
 }
@@ -220,7 +234,6 @@ func SteadyStretches(a *ingest.Activity, sel []bool, grade []float64, p Params) 
 // an even pace on the flat (see SteadyStretches).
 func steady(speed, grade []float64, p Params) bool {
 	sum, n := 0.0, 0
-	lo, hi := math.Inf(1), math.Inf(-1)
 	maxGrade := p.SteadyGradeMaxPct
 	grade = grade[:len(speed)]
 	for i, v := range speed {
@@ -230,13 +243,6 @@ func steady(speed, grade []float64, p Params) bool {
 		if !math.IsNaN(v) {
 			sum += v
 			n++
-			// The extreme speeds; a zero's sign cannot change the test below.
-			if v < lo {
-				lo = v
-			}
-			if v > hi {
-				hi = v
-			}
 		}
 	}
 	if n == 0 {
@@ -244,7 +250,17 @@ func steady(speed, grade []float64, p Params) bool {
 	}
 	tol := sum / float64(n) * p.SteadySpeedTolPct / 100
 	m := sum / float64(n)
-	return hi-m <= tol && m-lo <= tol
+	// Is hi − m ≤ tol and m − lo ≤ tol, hi and lo the extreme speeds?
+	// v − m and m − v round monotonically in v, so that is every speed
+	// passing both tests; this second look at a stretch already in
+	// cache costs less than following the extremes, whose updates a
+	// branch predictor cannot guess on noisy speeds.
+	for _, v := range speed {
+		if !math.IsNaN(v) && !(v-m <= tol && m-v <= tol) {
+			return false
+		}
+	}
+	return true
 }
 
 // balanceZone returns the index into the zone names for left share x.

@@ -75,19 +75,27 @@ func (s *scratch) cadenceOnSpeed(x, y []float64, sel []bool, weights []float64) 
 	m := len(sel)
 	x, y, weights = x[:m], y[:m], weights[:m] // one length: no bounds checks below
 	n := 0
-	lo, hi := math.Inf(1), math.Inf(-1)
+	// The extent of x as reduce finds it: from the first record kept,
+	// one comparison mostly.
+	first := 0
+	for first < m && (!sel[first] || math.IsNaN(x[first]) || math.IsNaN(y[first])) {
+		first++
+	}
+	if first == m {
+		return speedFit{}
+	}
+	lo, hi := x[first], x[first]
 	var sumX, sumY, sumW float64
-	for i, ok := range sel {
+	for i := first; i < m; i++ {
 		xi, yi := x[i], y[i]
-		if !ok || math.IsNaN(xi) || math.IsNaN(yi) {
+		if !sel[i] || math.IsNaN(xi) || math.IsNaN(yi) {
 			continue
 		}
 		wi := weights[i]
 		n++
 		if xi < lo {
 			lo = xi
-		}
-		if xi > hi {
+		} else if xi > hi {
 			hi = xi
 		}
 		sumX += wi * xi
@@ -99,43 +107,16 @@ func (s *scratch) cadenceOnSpeed(x, y []float64, sel []bool, weights []float64) 
 	}
 	xu, yu := sumX/sumW, sumY/sumW
 	// The second pass also counts the speeds into the histogram for
-	// their median, with the bucket nb at the records left out (see
-	// quantiles).
+	// their median, leaving out the records left out (see quantiles).
 	r := extent{lo, hi, float64(n)}
 	h := s.histogramFor(r, n)
-	s.idx = grow(s.idx, m)
-	bin, bw, idx := h.binning, &h.bw, s.idx[:m]
-	var ss, comp, sw1 float64         // MeanVariance of x
-	var cs, xcomp, ycomp, sw2 float64 // covarianceMeans of x and y
-	for i, ok := range sel {
-		xv, yv := x[i], y[i]
-		if !ok || math.IsNaN(xv) || math.IsNaN(yv) {
-			idx[i] = nb
-			continue
-		}
-		w := weights[i]
-		d := xv - xu
-		wd := w * d
-		ss += wd * d
-		comp += wd
-		sw1 += w
-
-		wxd := w * (xv - xu)
-		yd := (yv - yu)
-		cs += wxd * yd
-		xcomp += wxd
-		ycomp += w * yd
-		sw2 += w
-
-		b := bin.bucket(xv)
-		idx[i] = uint16(b)
-		bw[i&1][b]++ // counts are exact in any order
-	}
-	xv := (ss - comp*comp/sw1) / (sw1 - 1)
+	s.next = grow(s.next, m)
+	ss, comp, cs, ycomp := fitSecond(x, y, sel, weights, xu, yu, h, s.next[:m])
+	xv := (ss - comp*comp/sumW) / (sumW - 1)
 	if !(xv > 0) {
 		return speedFit{}
 	}
-	cov := (cs - xcomp*ycomp/sw2) / (sw2 - 1)
+	cov := (cs - comp*ycomp/sumW) / (sumW - 1)
 	f := speedFit{ok: true}
 	f.slope = cov / xv
 	f.intercept = yu - f.slope*xu
@@ -145,13 +126,47 @@ func (s *scratch) cadenceOnSpeed(x, y []float64, sel []bool, weights []float64) 
 	if !h.useful { // a few speeds, which quantiles sorts: copy them out
 		s.roll = grow(s.roll, n)
 		speeds = s.roll[:0]
-		for i, b := range idx {
-			if b != nb {
+		for i, ok := range sel {
+			if ok && !math.IsNaN(x[i]) && !math.IsNaN(y[i]) {
 				speeds = append(speeds, x[i])
 			}
 		}
 	}
-	s.quantiles(speeds, nil, r, h, ps[:], q[:], nil)
+	s.quantiles(speeds, nil, r, h, ps[:], q[:])
 	f.medianSpeed = q[0]
 	return f
+}
+
+// fitSecond is the cadence fit's second pass over the records kept, with
+// the means xu and yu: it returns Σw·d², Σw·d, Σw·d·e and Σw·e (d = x −
+// x̄, e = y − ȳ) and counts the speeds into h (chains in next). A
+// function of its own, so that its loop keeps its values in registers.
+//
+// MeanVariance of x sums Σw·d², Σw·d and Σw; covarianceMeans of x and y
+// sums Σw·d·e, Σw·d again, Σw·e and Σw again. The repeated sums, and Σw,
+// the first pass's sum of the same weights in the same order, are the
+// same to the bit, so each is added once.
+func fitSecond(x, y []float64, sel []bool, weights []float64, xu, yu float64, h *histogram, next []int32) (ss, comp, cs, ycomp float64) {
+	m := len(sel)
+	x, y, weights, next = x[:m], y[:m], weights[:m], next[:m]
+	bin, bw, last := h.binning, &h.bw, &h.last
+	for i, ok := range sel {
+		xv, yv := x[i], y[i]
+		if !ok || math.IsNaN(xv) || math.IsNaN(yv) {
+			continue
+		}
+		w := weights[i]
+		d := xv - xu
+		wd := w * d
+		ss += wd * d
+		comp += wd
+		yd := (yv - yu)
+		cs += wd * yd
+		ycomp += w * yd
+
+		b := bin.bucket(xv)
+		next[i], last[b] = last[b], int32(i+1)
+		bw[i&1][b]++ // counts are exact in any order
+	}
+	return ss, comp, cs, ycomp
 }

@@ -68,6 +68,12 @@ func (s *scratch) effortOf(a *ingest.Activity, timer, sel []bool, weights []floa
 func elevation(a *ingest.Activity, h float64) (gain, loss float64, source string) {
 	ref := math.NaN()
 	for _, alt := range a.AltitudeM {
+		// Mostly the altitude stays within h of the reference: then
+		// neither test below holds (ref − alt is −(alt − ref) exactly).
+		// A NaN altitude or reference fails this and goes on below.
+		if math.Abs(alt-ref) < h {
+			continue
+		}
 		switch {
 		case math.IsNaN(alt):
 		case math.IsNaN(ref):
@@ -109,15 +115,20 @@ func trimp(hr []float64, sel []bool, w []float64, p EffortParams) (v float64, fo
 	// each rate's time still adds the same values in the same order.
 	rate, cur := -1, 0.0
 	n := 0
+	w = w[:len(sel)]
 	for i, ok := range sel {
 		h := hr[i]
 		if !ok || math.IsNaN(h) {
 			continue
 		}
-		if h != math.Trunc(h) || h < 0 || h > 255 {
+		// A whole number in 0–255, tested by conversion rather than
+		// math.Trunc, whose fallback call would keep the loop's values
+		// on the stack.
+		r := int(h)
+		if !(h >= 0 && h <= 255) || float64(r) != h {
 			return trimpByMap(hr, sel, w, a, b, p), formula, ""
 		}
-		if r := int(h); r != rate {
+		if r != rate {
 			if rate >= 0 {
 				byBPM[rate] = cur
 			}

@@ -32,7 +32,12 @@ func (s *scratch) weights(elapsed []float64, maxGap float64) (w []float64, whole
 	r := extent{lo: math.Inf(1), hi: math.Inf(-1), total: float64(n - 1)}
 	elapsed, w = elapsed[:n], w[:n]
 	for i := range n - 1 {
-		d := min(elapsed[i+1]-elapsed[i], maxGap) // min is math.Min, NaN and ±0 alike
+		// min is math.Min, NaN and ±0 alike; the builtin's handling of
+		// those costs more than a test that mostly spares it.
+		d := elapsed[i+1] - elapsed[i]
+		if !(d < maxGap) {
+			d = min(d, maxGap)
+		}
 		w[i] = d
 		if d < r.lo {
 			r.lo = d
@@ -95,6 +100,77 @@ func timerAndMoving(a *ingest.Activity, p Params) (timer, moving []bool) {
 		moving[i] = on && !(speed[i] < stop) && cadence[i] >= walk
 	}
 	return timer, moving
+}
+
+// recordSet is what Analyze derives per record from the timer, speed,
+// cadence and distance columns, in one pass: timerAndMoving's masks,
+// AfterWarmup's, and totals' sums.
+type recordSet struct {
+	timer, moving, base []bool
+	// movingS, distM, timerS as totals returns them.
+	movingS, distM, timerS float64
+}
+
+// records is timerAndMoving, AfterWarmup and totals in two passes over
+// the records, with weights w: the masks, then the sums. Each sum adds
+// the same values in the same order as they do (AfterWarmup's moving
+// time is totals' moving seconds), so the results are theirs. (One pass
+// for all was slower: with that many values live, the compiler kept the
+// sums in memory, each addition waiting on the store before it.)
+func records(a *ingest.Activity, w []float64, p Params) recordSet {
+	n := a.Len()
+	masks := make([]bool, 3*n)
+	r := recordSet{timer: masks[:n:n], moving: masks[n : 2*n : 2*n], base: masks[2*n:]}
+	recordMasks(r.timer, r.moving, a, p)
+	r.movingS, r.distM, r.timerS = recordSums(r.base, r.timer, r.moving, a.DistanceM, w, p.WarmupS)
+	return r
+}
+
+// recordMasks stores timerAndMoving's masks in timer and moving.
+func recordMasks(timer, moving []bool, a *ingest.Activity, p Params) {
+	starts, ends := make([]float64, len(a.Pauses)), make([]float64, len(a.Pauses))
+	for k, p := range a.Pauses {
+		starts[k], ends[k] = p.Start.Sub(a.Start).Seconds(), p.End.Sub(a.Start).Seconds()
+	}
+	// Columns and thresholds in locals: the stores below might otherwise
+	// alias them, and the loop would reload them at every record.
+	n := len(timer)
+	speed, cadence, moving := a.SpeedMPS[:n], a.CadenceSPM[:n], moving[:n]
+	stop, walk := p.StopSpeedMPS, p.WalkCadenceSPM
+	pause := 0
+	for i, t := range a.Elapsed[:n] {
+		for pause < len(ends) && ends[pause] <= t {
+			pause++
+		}
+		on := pause >= len(ends) || t < starts[pause]
+		// NaN speed compares false: no speed is no evidence of a stop.
+		// NaN and 0 cadence fail.
+		timer[i], moving[i] = on, on && !(speed[i] < stop) && cadence[i] >= walk
+	}
+}
+
+// recordSums stores AfterWarmup's mask in base and returns totals' sums.
+func recordSums(base, timer, moving []bool, dist, w []float64, warmup float64) (movingS, distM, timerS float64) {
+	n := len(base)
+	timer, moving, dist, w = timer[:n], moving[:n], dist[:n], w[:n]
+	last := math.NaN()
+	for i, mv := range moving {
+		d := dist[i]
+		if timer[i] {
+			timerS += w[i]
+		}
+		if mv {
+			base[i] = movingS >= warmup
+			movingS += w[i]
+			if d >= last { // false for NaN d or last, as totals tests
+				distM += d - last
+			}
+		}
+		if !math.IsNaN(d) {
+			last = d
+		}
+	}
+	return movingS, distM, timerS
 }
 
 // AfterWarmup marks the moving records that come after the first

@@ -54,25 +54,28 @@ type Spike struct {
 func SpikesOf(a *ingest.Activity, sel, base []bool, grade []float64, p Params) Spikes {
 	left, _, _ := BalanceSeries(a)
 	var s scratch
-	return s.spikesOf(a, symmetryIndex(left), base, grade, p)
+	return s.spikesOf(a, left, base, grade, p)
 }
 
-// spikesOf is SpikesOf with the symmetry index series si already derived.
-func (s *scratch) spikesOf(a *ingest.Activity, si []float64, base []bool, grade []float64, p Params) Spikes {
+// spikesOf is SpikesOf with the balance series left already taken (see
+// [BalanceSeries]).
+func (s *scratch) spikesOf(a *ingest.Activity, left []float64, base []bool, grade []float64, p Params) Spikes {
 	channels := [...]struct {
 		name, unit string
-		x          []float64
+		x          []float64 // for the symmetry index, the balance it is derived from
 	}{
-		{"symmetry_index", "%", si},
+		{"symmetry_index", "%", left},
 		{"cadence", "spm", a.CadenceSPM},
 		{"gct", "ms", a.GCTMS},
 		{"vertical_oscillation", "mm", a.VerticalOscillationMM},
 	}
-	st := s.stepsOf(a.Elapsed, p.Spikes.StepS, p.MaxRecordGapS)
-	s.small, s.ints = grow(s.small, len(st)), grow(s.ints, len(st))
+	st := s.stepsOf(a.Elapsed, p.Spikes.StepS, p.MaxRecordGapS, stepsPerWindow(p.Spikes))
+	// Each step's sums, for the four channels in one pass.
+	s.sums = grow(s.sums, len(st))
+	stepSums(s.sums, left, a.CadenceSPM, a.GCTMS, a.VerticalOscillationMM, base, st)
 	var out Spikes
-	for _, ch := range channels {
-		found, why := s.spikesIn(a, ch.x, st, base, grade, p)
+	for c, ch := range channels {
+		found, why := s.spikesIn(a, s.sums, c, st, grade, p)
 		if why != "" {
 			out.Skipped = append(out.Skipped, ch.name+": "+why)
 			continue
@@ -93,11 +96,11 @@ func (s *scratch) spikesOf(a *ingest.Activity, si []float64, base []bool, grade 
 	return out
 }
 
-// spikesIn finds the spikes of one channel x on the evaluation grid st.
-func (s *scratch) spikesIn(a *ingest.Activity, x []float64, st []step, base []bool, grade []float64, p Params) ([]Spike, string) {
-	m := stepsPerWindow(p.Spikes)
+// spikesIn finds the spikes of channel c on the evaluation grid st,
+// from the sums and counts of its values in each step (stepSums).
+func (s *scratch) spikesIn(a *ingest.Activity, sums []stepSum, c int, st []step, grade []float64, p Params) ([]Spike, string) {
 	s.roll, s.v = grow(s.roll, len(st)), grow(s.v, len(st))
-	r := stepMeans(s.roll, s.v, s.small, s.ints, x, base, st, m, int(max(2, p.Spikes.WindowS/4))) // max is math.Max, NaN alike
+	r := stepMeans(s.roll, s.v, sums, c, st, int(max(2, p.Spikes.WindowS/4))) // max is math.Max, NaN alike
 	vals := r.vals
 	if len(vals) < 2 {
 		return nil, "not recorded"
@@ -109,17 +112,18 @@ func (s *scratch) spikesIn(a *ingest.Activity, x []float64, st []step, base []bo
 	// their extent: unweighted, the median is the same for any bounds.
 	dev := extent{0, max(math.Abs(r.lo-med), math.Abs(r.hi-med)), r.total}
 	h := s.histogramFor(dev, len(vals))
-	bin, bw, idx := h.binning, &h.bw, s.idx[:len(vals)]
+	s.next = grow(s.next, len(vals))
+	bin, bw, last, next := h.binning, &h.bw, &h.last, s.next[:len(vals)]
 	for i, v := range vals {
 		d := math.Abs(v - med)
 		vals[i] = d
 		b := bin.bucket(d)
-		idx[i] = uint16(b)
+		next[i], last[b] = last[b], int32(i+1)
 		bw[i&1][b]++ // counts are exact in any order
 	}
 	var q [1]float64
 	ps := [1]float64{0.5}
-	s.quantiles(vals, nil, dev, h, ps[:], q[:], nil)
+	s.quantiles(vals, nil, dev, h, ps[:], q[:])
 	rsd := 1.4826 * q[0]
 	if rsd == 0 {
 		return nil, fmt.Sprintf("no spread: half the run's %.0f s rolling means equal its median", p.Spikes.WindowS)
@@ -214,6 +218,9 @@ func meanOrNaN(x []float64) float64 {
 type step struct {
 	id    int   // block number
 	start int32 // its first record; it ends where the next one starts
+	// lo and hi: the steps [lo, hi) in the window of the evaluation
+	// centred on this one, the same for every channel.
+	lo, hi int32
 	// gap: a record in it follows a pause longer than MaxRecordGapS,
 	// which ends a spike open before it.
 	gap bool
@@ -232,22 +239,78 @@ func evalTime(t []float64, st []step, j int, p SpikeParams) float64 {
 }
 
 // stepsOf cuts the times t (non-decreasing, not NaN) into steps of
-// stepS seconds.
-func (s *scratch) stepsOf(t []float64, stepS, maxGap float64) []step {
+// stepS seconds, each with its window of m steps: steps id−m/2 up to,
+// not including, id−m/2+m.
+func (s *scratch) stepsOf(t []float64, stepS, maxGap float64, m int) []step {
 	st := s.steps[:0]
 	if len(t) == 0 || !(stepS > 0) {
 		s.steps = st
 		return st
 	}
 	t0 := t[0]
-	for i, ti := range t {
-		id := int(math.Floor((ti - t0) / stepS))
-		if len(st) == 0 || id != st[len(st)-1].id {
-			st = append(st, step{id: id, start: int32(i)})
+	// At most one step per record, and per stepS seconds of the span
+	// when times do not decrease. The loop below stores steps by index
+	// rather than append, whose call would make the compiler keep the
+	// loop's values on the stack; should the steps not fit (times that
+	// decrease), it starts again with room for one per record.
+	most := len(t)
+	if span := (t[len(t)-1] - t0) / stepS; span >= 0 && span < float64(most) {
+		most = int(span) + 2
+	}
+	// A record's step is ⌊(t − t₀)/stepS⌋ (floorInt is math.Floor's for
+	// t − t₀ ≥ 0). A record from where the current step was found up to
+	// its end, less a margin far wider than the division's rounding, is
+	// in the current step, so the division is only needed near a step's
+	// end. (end stays -Inf where it could overflow, and for times before
+	// t₀, which only times that decrease give: then every record
+	// divides.)
+	const margin = 1 - 0x1p-40
+	for {
+		buf := st[:cap(st)]
+		if len(buf) < most {
+			buf = make([]step, most)
 		}
-		if i > 0 && ti-t[i-1] > maxGap {
-			st[len(st)-1].gap = true
+		k := 0 // steps found
+		full := false
+		id, from, end := 0, 0.0, math.Inf(-1)
+		prev := math.Inf(1) // the time before: none, so no gap
+		for i, ti := range t {
+			d := ti - t0
+			if !(from <= d && d < end) {
+				id, from = floorInt(d/stepS), d
+				if end = float64(id+1) * stepS * margin; math.IsInf(end, 0) || !(d >= 0) {
+					end = math.Inf(-1) // (and before t₀, where the margin would widen the step)
+				}
+				if k == 0 || id != buf[k-1].id {
+					if k == len(buf) {
+						full = true
+						break
+					}
+					buf[k] = step{id: id, start: int32(i)}
+					k++
+				}
+			}
+			if ti-prev > maxGap {
+				buf[k-1].gap = true
+			}
+			prev = ti
 		}
+		st = buf[:k]
+		if !full {
+			break
+		}
+		most = len(t)
+	}
+	lo, hi := 0, 0
+	for j := range st {
+		first := st[j].id - m/2
+		for hi < len(st) && st[hi].id < first+m {
+			hi++
+		}
+		for lo < hi && st[lo].id < first {
+			lo++
+		}
+		st[j].lo, st[j].hi = int32(lo), int32(hi)
 	}
 	s.steps = st
 	return st
@@ -259,59 +322,154 @@ type rolled struct {
 	extent           // of vals, unweighted
 }
 
-// stepMeans stores in mean[j], for each step j of st, the mean of the
-// values of x that base marks and that are not NaN in the window of m
-// steps centred on it: steps id−m/2 up to, not including, id−m/2+m.
-// It is NaN when the window holds fewer than minN values, or step j
-// itself none (a stop, the warm-up). It returns the means that are not
-// NaN, stored in vals. Smart recording thins records on a steady run to
-// one every few seconds, so a stricter count than a quarter of the
-// window would blank the very stretches that form the baseline.
-// sums and cnts are working space of len(st).
+// stepSum is the sum and count of a step's values in each of the four
+// spike channels.
+type stepSum struct {
+	sum [4]float64
+	n   [4]int32
+}
+
+// stepSums stores in sums[j], for each step j of st and each of four
+// columns, the sum and the count of the values base marks that are not
+// NaN. The columns are the symmetry index of balance
+// left (see [Balance]: 4·b − 200, taken here rather than stored) and x1,
+// x2, x3. Each step's sum adds its values in record order.
 //
-// Each step's sum is taken once, in record order; the window's sum adds
-// a step's as it enters and removes it as it leaves.
-func stepMeans(mean, vals, sums []float64, cnts []int32, x []float64, base []bool, st []step, m, minN int) rolled {
-	n := len(x)
-	x, base = x[:n], base[:n]
-	sums, cnts, mean = sums[:len(st)], cnts[:len(st)], mean[:len(st)]
-	for j := range st {
-		end := n
-		if j+1 < len(st) {
-			end = int(st[j+1].start)
+// The four columns are summed in one pass: the records' loop and base
+// are shared, and the four sums, each waiting on its own last addition,
+// overlap.
+func stepSums(sums []stepSum, left, x1, x2, x3 []float64, base []bool, st []step) {
+	n := len(base)
+	x0, x1, x2, x3 := left[:n], x1[:n], x2[:n], x3[:n]
+	sums = sums[:len(st)]
+	// No value is NaN, mostly: add them all, and count the step's base
+	// records once for the four. A NaN among them makes its sum NaN;
+	// only those steps are summed again, value by value.
+	addSteps(sums, x0, x1, x2, x3, base, st)
+	countSteps(sums, base, st)
+	for j := range sums {
+		if u := sums[j].sum; math.IsNaN(u[0] + u[1] + u[2] + u[3]) {
+			lo, hi := int(st[j].start), n
+			if j+1 < len(st) {
+				hi = int(st[j+1].start)
+			}
+			sums[j] = stepSumOf(base[lo:hi], x0[lo:hi], x1[lo:hi], x2[lo:hi], x3[lo:hi])
 		}
-		sum, cnt := 0.0, int32(0)
-		for i := int(st[j].start); i < end; i++ {
-			if v := x[i]; base[i] && !math.IsNaN(v) {
-				sum += v
-				cnt++
+	}
+}
+
+// addSteps stores in sums[j].sum the sums of step j's values that base
+// marks, NaN or not, the first column taken as the symmetry index.
+//
+// addSteps and countSteps are loops of their own, with no call near
+// them and few values live, so that the compiler keeps those in
+// registers: summing and counting in one loop, it kept the count and
+// the record index in memory, each increment waiting on the store
+// before it (three times slower).
+func addSteps(sums []stepSum, x0, x1, x2, x3 []float64, base []bool, st []step) {
+	n := len(base)
+	x0, x1, x2, x3 = x0[:n], x1[:n], x2[:n], x3[:n]
+	i := 0
+	for j := range sums {
+		hi := n
+		if j+1 < len(st) {
+			hi = min(int(st[j+1].start), n)
+		}
+		var s0, s1, s2, s3 float64
+		for ; i < hi; i++ {
+			if base[i] {
+				s0 += 4*x0[i] - 200 // as symmetryIndex
+				s1 += x1[i]
+				s2 += x2[i]
+				s3 += x3[i]
 			}
 		}
-		sums[j], cnts[j] = sum, cnt
+		u := &sums[j].sum
+		u[0], u[1], u[2], u[3] = s0, s1, s2, s3
 	}
+}
+
+// countSteps stores in sums[j].n, for each column, the records of step j
+// that base marks.
+func countSteps(sums []stepSum, base []bool, st []step) {
+	n := len(base)
+	i := 0
+	for j := range sums {
+		hi := n
+		if j+1 < len(st) {
+			hi = min(int(st[j+1].start), n)
+		}
+		nb := int32(0)
+		for ; i < hi; i++ {
+			if base[i] {
+				nb++
+			}
+		}
+		sums[j].n = [4]int32{nb, nb, nb, nb}
+	}
+}
+
+// stepSumOf is a step's stepSum, skipping NaN values one by one.
+func stepSumOf(base []bool, x0, x1, x2, x3 []float64) stepSum {
+	var sum stepSum
+	xs := [4][]float64{x0, x1, x2, x3}
+	for c, x := range xs {
+		for i, ok := range base {
+			v := x[i]
+			if c == 0 {
+				v = 4*v - 200 // as symmetryIndex
+			}
+			if ok && !math.IsNaN(v) {
+				sum.sum[c] += v
+				sum.n[c]++
+			}
+		}
+	}
+	return sum
+}
+
+// stepMeans stores in mean[j], for each step j of st, the mean of the
+// values in its window (see stepsOf), from the sums and counts of each
+// step's values (stepSums). It is NaN when the window holds fewer than minN
+// values, or step j itself none (a stop, the warm-up). It returns the
+// means that are not NaN, stored in vals. Smart recording thins records
+// on a steady run to one every few seconds, so a stricter count than a
+// quarter of the window would blank the very stretches that form the
+// baseline.
+//
+// The window's sum adds a step's sum as it enters and removes it as it
+// leaves.
+func stepMeans(mean, vals []float64, sums []stepSum, c int, st []step, minN int) rolled {
+	sums, mean = sums[:len(st)], mean[:len(st)]
 	lo, hi := 0, 0
 	sum, cnt := 0.0, 0
 	k := 0
 	vlo, vhi := math.Inf(1), math.Inf(-1)
 	for j := range mean {
-		first := st[j].id - m/2
-		for ; hi < len(st) && st[hi].id < first+m; hi++ {
-			sum += sums[hi]
-			cnt += int(cnts[hi])
+		for end := int(st[j].hi); hi < end; hi++ {
+			sum += sums[hi].sum[c]
+			cnt += int(sums[hi].n[c])
 		}
-		for ; lo < hi && st[lo].id < first; lo++ {
-			sum -= sums[lo]
-			cnt -= int(cnts[lo])
+		for end := int(st[j].lo); lo < end; lo++ {
+			sum -= sums[lo].sum[c]
+			cnt -= int(sums[lo].n[c])
 		}
 		if cnt == 0 {
 			sum = 0 // no rounding left over from steps gone
 		}
 		v := math.NaN()
-		if cnts[j] > 0 && cnt >= minN {
+		if sums[j].n[c] > 0 && cnt >= minN {
 			v = sum / float64(cnt)
 			vals[k] = v
 			k++
-			vlo, vhi = min(vlo, v), max(vhi, v)
+			// The builtins, with their rules for NaN and signed zeros,
+			// only where v can change the extent.
+			if !(v > vlo) {
+				vlo = min(vlo, v)
+			}
+			if !(v < vhi) {
+				vhi = max(vhi, v)
+			}
 		}
 		mean[j] = v
 	}

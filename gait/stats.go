@@ -38,15 +38,18 @@ type scratch struct {
 	// they are added one by one in record order.
 	wholeWeights bool
 
-	v, w  []float64 // one channel's selected values and their weights
-	idx   []uint16  // histogram bucket of each value
-	in    []int32   // positions of the values in the buckets that hold a quantile or a zone edge
-	sub   []paired1 // one quantile's bucket, sorted
-	roll  []float64 // rolling means (spikes); speeds (cadence fit)
-	small []float64 // short lists: steady-stretch values, their SDs; spikes' step sums
-	ints  []int32   // two columns: drift's speed and grade bins; spikes' step counts
-	steps []step    // spikes' evaluation grid
-	hist  histogram
+	v, w      []float64 // one channel's selected values and their weights
+	next      []int32   // the histogram's bucket chains (see histogram.last); drift's slots
+	sub       []paired1 // one quantile's bucket, sorted
+	roll      []float64 // rolling means (spikes); speeds (cadence fit)
+	small     []float64 // short lists: steady-stretch values; spikes' step sums
+	sds       []float64 // steady stretches' SDs
+	stretches [][2]int  // steady stretches
+	ints      []int32   // two columns: drift's speed and grade bins; spikes' step counts
+	win       []uint8   // drift's window of each record
+	steps     []step    // spikes' evaluation grid
+	sums      []stepSum // spikes' step sums
+	hist      histogram
 }
 
 // grow returns buf with length n, reallocated when its capacity is
@@ -114,20 +117,23 @@ func (s *scratch) summarize(x []float64, sel []bool, weights []float64, zones *z
 	// the histogram for the quantiles.
 	//
 	// The passes read the columns in place, skipping the records left
-	// out, rather than copy out the values first: the histogram's
-	// buckets are kept per record, the bucket nb marking a record left
-	// out (see quantiles). Only when the histogram is of no use (a few
-	// values, or all one) are the values copied out.
+	// out, rather than copy out the values first: the histogram chains
+	// the records in each bucket and leaves out the others (see
+	// quantiles). Only when the histogram is of no use (a few values, or
+	// all one) are the values copied out.
 	mean := p.sumV / p.sumW
 	h := s.histogramFor(p.extent, p.n)
 	v, w := x, weights
-	var ss, comp, sumW float64
+	var ss, comp float64
 	if h.useful {
-		ss, comp, sumW = s.spreadIn(x, sel, weights, mean, h)
+		ss, comp = s.spreadIn(x, sel, weights, mean, h)
 	} else {
 		v, w = s.pick(x, sel, weights, p.n)
-		ss, comp, sumW = s.spread(v, w, mean, h)
+		ss, comp = spread(v, w, mean)
 	}
+	// The second pass's Σw adds the same weights in the same order as
+	// the first's: the same to the bit.
+	sumW := p.sumW
 	sum.Mean = mean
 	if p.n > 1 {
 		sum.SD = math.Sqrt((ss - comp*comp/sumW) / (sumW - 1))
@@ -140,17 +146,17 @@ func (s *scratch) summarize(x []float64, sel []bool, weights []float64, zones *z
 	ps := [3]float64{0.5, 0.05, 0.95}
 	var q [3]float64
 	if zones == nil {
-		s.quantiles(v, w, p.extent, h, ps[:], q[:], nil)
+		s.quantiles(v, w, p.extent, h, ps[:], q[:])
 		sum.Median, sum.P05, sum.P95 = q[0], q[1], q[2]
 		return sum, nil, p.sumW
 	}
 	shares = make([]float64, zones.n)
 	if !h.useful || !s.wholeWeights || !zones.exact {
 		// One by one, in record order: the only order that gives the
-		// same sums for any weights.
-		idx := s.idx[:len(v)]
+		// same sums for any weights. With a useful histogram v is the
+		// column itself, records left out included.
 		for i, x := range v {
-			if idx[i] == nb {
+			if h.useful && (!sel[i] || math.IsNaN(x)) {
 				continue // left out
 			}
 			if z := zones.of(x); z >= 0 {
@@ -159,10 +165,10 @@ func (s *scratch) summarize(x []float64, sel []bool, weights []float64, zones *z
 		}
 		zones = nil
 	}
-	s.quantiles(v, w, p.extent, h, ps[:], q[:], zones)
+	s.quantiles(v, w, p.extent, h, ps[:], q[:])
 	sum.Median, sum.P05, sum.P95 = q[0], q[1], q[2]
 	if zones != nil {
-		zones.fromHistogram(h, v, w, s.idx, s.in, shares)
+		zones.fromHistogram(h, v, w, s.next, shares)
 	}
 	return sum, shares, p.sumW
 }
@@ -183,9 +189,22 @@ type reduced struct {
 func (s *scratch) reduce(x []float64, sel []bool, weights []float64) reduced {
 	n := len(sel)
 	x, weights = x[:n], weights[:n] // one length: no bounds checks below
+	// The first value is the extent so far; from then on the lowest is
+	// never above the highest, so a value below the lowest is not above
+	// the highest, and one comparison mostly does (ties: none, as when
+	// both are tested).
+	first := 0
+	for first < n && (!sel[first] || math.IsNaN(x[first])) {
+		first++
+	}
+	if first == n {
+		return reduced{extent: extent{math.Inf(1), math.Inf(-1), 0}}
+	}
+	sel, x, weights = sel[first:], x[first:], weights[first:len(x)]
+	x, weights = x[:len(sel)], weights[:len(sel)]
 	k := 0
 	// Locals, not reduced's fields, so the sums stay in registers.
-	lo, hi := math.Inf(1), math.Inf(-1)
+	lo, hi := x[0], x[0]
 	var sumV, sumW float64
 	for i, ok := range sel {
 		xi := x[i]
@@ -196,8 +215,7 @@ func (s *scratch) reduce(x []float64, sel []bool, weights []float64) reduced {
 		k++
 		if xi < lo {
 			lo = xi
-		}
-		if xi > hi {
+		} else if xi > hi {
 			hi = xi
 		}
 		sumV += wi * xi
@@ -222,51 +240,66 @@ func (s *scratch) pick(x []float64, sel []bool, weights []float64, n int) (v, w 
 }
 
 // spreadIn is spread over the selected, non-NaN values of x, read in
-// place: it fills s.idx with the bucket of every record, nb for those
-// left out.
-func (s *scratch) spreadIn(x []float64, sel []bool, weights []float64, mean float64, h *histogram) (ss, comp, sumW float64) {
+// place, which it also puts in the histogram h (see histogramFor): the
+// records left out are in no bucket.
+func (s *scratch) spreadIn(x []float64, sel []bool, weights []float64, mean float64, h *histogram) (ss, comp float64) {
 	n := len(sel)
-	s.idx = grow(s.idx, n)
-	x, weights, idx := x[:n], weights[:n], s.idx[:n]
-	bin, bw, lane := h.binning, &h.bw, s.lanes()
-	for i, ok := range sel {
-		xi := x[i]
-		if !ok || math.IsNaN(xi) {
-			idx[i] = nb
-			continue
+	s.next = grow(s.next, n)
+	x, weights, next := x[:n], weights[:n], s.next[:n]
+	bin, last := h.binning, &h.last
+	// Records in pairs, the even one's weight to lane 0 and the odd
+	// one's to lane lanes(): bw[i&lanes()] as one record at a time,
+	// without computing the lane at each.
+	bw0, bw1 := &h.bw[0], &h.bw[s.lanes()]
+	i := 0
+	for ; i+1 < n; i += 2 {
+		if xi := x[i]; sel[i] && !math.IsNaN(xi) {
+			wi := weights[i]
+			d := xi - mean
+			wd := wi * d
+			ss += wd * d
+			comp += wd
+			b := bin.bucket(xi)
+			next[i], last[b] = last[b], int32(i+1)
+			bw0[b] += wi
 		}
-		wi := weights[i]
+		if xi := x[i+1]; sel[i+1] && !math.IsNaN(xi) {
+			wi := weights[i+1]
+			d := xi - mean
+			wd := wi * d
+			ss += wd * d
+			comp += wd
+			b := bin.bucket(xi)
+			next[i+1], last[b] = last[b], int32(i+2)
+			bw1[b] += wi
+		}
+	}
+	if i < n && sel[i] && !math.IsNaN(x[i]) { // an even record left
+		xi, wi := x[i], weights[i]
 		d := xi - mean
 		wd := wi * d
 		ss += wd * d
 		comp += wd
-		sumW += wi
 		b := bin.bucket(xi)
-		idx[i] = uint16(b)
-		bw[i&lane][b] += wi
+		next[i], last[b] = last[b], int32(i+1)
+		bw0[b] += wi
 	}
-	return ss, comp, sumW
+	return ss, comp
 }
 
 // spread returns the sums of stat.MeanVariance's second pass over values
-// v with weights w and mean mean, added in the same order: Σw·d², Σw·d
-// with d = v − mean, and Σw. It also fills the histogram h (see
-// histogramFor) with v.
-func (s *scratch) spread(v, w []float64, mean float64, h *histogram) (ss, comp, sumW float64) {
-	w, idx := w[:len(v)], s.idx[:len(v)]
-	bin, bw, lane := h.binning, &h.bw, s.lanes()
+// v with weights w and mean mean, added in the same order: Σw·d² and
+// Σw·d with d = v − mean. (Its Σw is the first pass's.)
+func spread(v, w []float64, mean float64) (ss, comp float64) {
+	w = w[:len(v)]
 	for i, x := range v {
 		wi := w[i]
 		d := x - mean
 		wd := wi * d
 		ss += wd * d
 		comp += wd
-		sumW += wi
-		b := bin.bucket(x)
-		idx[i] = uint16(b)
-		bw[i&lane][b] += wi
 	}
-	return ss, comp, sumW
+	return ss, comp
 }
 
 // extentOf returns the range and total weight of v (w nil: weight 1 each).
@@ -299,24 +332,28 @@ func quantiles(v, w []float64, ps, dst []float64) {
 // quantilesOf is quantiles for values whose extent r is known.
 func (s *scratch) quantilesOf(v, w []float64, r extent, ps, dst []float64) {
 	h := s.histogramFor(r, len(v))
-	bin, bw, idx := h.binning, &h.bw, s.idx[:len(v)]
+	if !h.useful {
+		s.quantiles(v, w, r, h, ps, dst)
+		return
+	}
+	s.next = grow(s.next, len(v))
+	bin, bw, last, next := h.binning, &h.bw, &h.last, s.next[:len(v)]
 	switch {
-	case !h.useful:
 	case w == nil:
 		for i, x := range v {
 			b := bin.bucket(x)
-			idx[i] = uint16(b)
+			next[i], last[b] = last[b], int32(i+1)
 			bw[i&1][b]++ // counts are exact in any order
 		}
 	default:
 		w, lane := w[:len(v)], s.lanes()
 		for i, x := range v {
 			b := bin.bucket(x)
-			idx[i] = uint16(b)
+			next[i], last[b] = last[b], int32(i+1)
 			bw[i&lane][b] += w[i]
 		}
 	}
-	s.quantiles(v, w, r, h, ps, dst, nil)
+	s.quantiles(v, w, r, h, ps, dst)
 }
 
 // median is the unweighted median of x, whose extent r is known.
@@ -334,12 +371,18 @@ func median(x []float64) float64 {
 
 // histogram is the weight of a channel's values in nb equal buckets
 // from their minimum to their maximum, kept in two lanes (see
-// scratch.lanes).
+// scratch.lanes), and the positions of the values in each bucket.
+//
+// The positions are chained: last[b] is 1 + the position of the last
+// value put in bucket b (0: none), and next[i] (scratch.next) is last[b]
+// as it was before the value at position i was put in, so that a
+// quantile finds the values of its bucket without a pass over them all.
 type histogram struct {
 	binning
 	hi     float64 // the values' maximum
 	useful bool    // see histogramFor
 	bw     [2][nb]float64
+	last   [nb]int32
 }
 
 const nb = 1024 // histogram buckets
@@ -357,31 +400,56 @@ func (b binning) bucket(x float64) int { return int(min(uint(int((x-b.lo)*b.scal
 // weight returns the weight in bucket b.
 func (h *histogram) weight(b int) float64 { return h.bw[0][b] + h.bw[1][b] }
 
-// histogramFor returns s's histogram, emptied, for n values of extent r,
-// with s.idx ready for their buckets. It is not useful when a few values
-// (sorted instead) or equal ones (which need nothing) do not need it;
-// callers may fill it all the same.
+// histogramFor returns s's histogram, emptied, for n values of extent r.
+// It is not useful when a few values (sorted instead) or equal ones
+// (which need nothing) do not need it; callers may fill it all the same.
+// Callers that fill it grow s.next to the positions they put in it.
 func (s *scratch) histogramFor(r extent, n int) *histogram {
 	h := &s.hist
 	h.lo, h.hi, h.scale = r.lo, r.hi, nb/(r.hi-r.lo)
 	h.useful = n > 64 && r.lo != r.hi
 	h.bw = [2][nb]float64{}
-	s.idx = grow(s.idx, n)
+	h.last = [nb]int32{}
 	return h
+}
+
+// oneValue reports whether the values of v in bucket b are all one value
+// (to the bit), and returns it; ok is false for an empty bucket.
+func (h *histogram) oneValue(v []float64, next []int32, b int) (x float64, ok bool) {
+	p := h.last[b]
+	if p == 0 {
+		return 0, false
+	}
+	x = v[p-1]
+	for p = next[p-1]; p != 0; p = next[p-1] {
+		if math.Float64bits(v[p-1]) != math.Float64bits(x) {
+			return 0, false
+		}
+	}
+	return x, true
+}
+
+// pairs appends to dst the values of v in bucket b with their weights w
+// (nil: 1 each), in the order they were put in.
+func (h *histogram) pairs(dst []paired1, v, w []float64, next []int32, b int) []paired1 {
+	start := len(dst)
+	for p := h.last[b]; p != 0; p = next[p-1] {
+		dst = append(dst, paired1{v[p-1], weight(w, int(p-1))})
+	}
+	slices.Reverse(dst[start:]) // the chain runs backwards
+	return dst
 }
 
 // quantiles stores in dst[k] the quantile ps[k] of the values v of
 // extent r with weights w, nil for 1 each (see the package-level
-// quantiles). h is their histogram, with s.idx the bucket of each value
-// (see histogramFor). v and w may also be columns read in place, when h
-// is useful and s.idx holds nb at the records left out (see spreadIn).
-// With zones, the positions of the values in the buckets that hold a
-// zone edge are left in s.in, among others.
+// quantiles). h is their histogram, filled with v (see histogramFor). v
+// and w may also be columns read in place, when h is useful and holds
+// only the records kept (see spreadIn).
 //
 // Sorting all of v would cost most of the analysis of a long run, so
 // the histogram finds the bucket that holds each quantile, and only
 // those buckets are sorted.
-func (s *scratch) quantiles(v, w []float64, r extent, h *histogram, ps, dst []float64, zones *zoneRule) {
+func (s *scratch) quantiles(v, w []float64, r extent, h *histogram, ps, dst []float64) {
 	if len(ps) > 7 {
 		panic("gait: more than 7 quantiles at once")
 	}
@@ -410,65 +478,29 @@ func (s *scratch) quantiles(v, w []float64, r extent, h *histogram, ps, dst []fl
 		return
 	}
 	// The bucket holding each quantile, and the weight below it.
-	var bucket [7]uint16
+	var bucket [7]int
 	var below [7]float64
-	var mark [2 * nb]bool // bucket holds a quantile or a zone edge; nb: a record left out, never
 	for k, p := range ps {
 		goal := p * r.total
 		b, cum := 0, 0.0
 		for ; b < nb-1 && cum+h.weight(b) < goal; b++ {
 			cum += h.weight(b)
 		}
-		bucket[k], below[k] = uint16(b), cum
-		mark[b] = true
+		bucket[k], below[k] = b, cum
 	}
-	if zones != nil {
-		for _, b := range zones.edgeBuckets(h) {
-			mark[b] = true
-		}
-	}
-	// Gather the positions of the values in those buckets: a few per
-	// bucket for fine-grained values, thousands for coarse ones (heart
-	// rate in whole bpm).
-	idx, in := s.idx[:len(v)], s.in[:0]
-	for i, b := range idx {
-		if mark[b%(2*nb)] { // b ≤ nb: the modulo only spares a bounds check
-			in = append(in, int32(i))
-		}
-	}
-	s.in = in
+	// The values of those buckets, found through their chains: a few
+	// per bucket for fine-grained values, thousands for coarse ones
+	// (heart rate in whole bpm).
 	for k, p := range ps {
-		if x, ok := oneValue(v, idx, in, bucket[k]); ok {
+		if x, ok := h.oneValue(v, s.next, bucket[k]); ok {
 			dst[k] = x // as in a bucket of whole bpm: that value, wherever the goal falls
 			continue
 		}
-		sub := s.sub[:0]
-		for _, i := range in {
-			if idx[i] == bucket[k] {
-				sub = append(sub, paired1{v[i], weight(w, int(i))})
-			}
-		}
+		sub := h.pairs(s.sub[:0], v, w, s.next, bucket[k])
 		sortPairs(sub)
 		dst[k] = crossing(sub, below[k], p*r.total)
 		s.sub = sub
 	}
-}
-
-// oneValue reports whether the values at positions in that fall in
-// bucket b are all one value (to the bit), and returns it.
-func oneValue(v []float64, idx []uint16, in []int32, b uint16) (x float64, ok bool) {
-	found := false
-	for _, i := range in {
-		if idx[i] != b {
-			continue
-		}
-		if !found {
-			x, found = v[i], true
-		} else if math.Float64bits(v[i]) != math.Float64bits(x) {
-			return 0, false
-		}
-	}
-	return x, found
 }
 
 // crossing returns the first value of the sorted pairs at which the

@@ -92,18 +92,6 @@ func balanceZones(p Params) *zoneRule {
 	return r
 }
 
-// edgeBuckets returns the buckets of h that hold an edge of r's tests:
-// their values must be tested one by one.
-func (r *zoneRule) edgeBuckets(h *histogram) []int {
-	var out []int
-	for _, t := range r.tests {
-		if b, ok := h.edgeBucket(t.edge); ok && b >= 0 && b < nb {
-			out = append(out, b)
-		}
-	}
-	return out
-}
-
 // edgeBucket returns the bucket of h that holds edge: -1 for an edge
 // below every value, nb for one above them all, and ok false when edge is
 // NaN (no test against it holds). Because bucket never decreases, a value
@@ -122,11 +110,11 @@ func (h *histogram) edgeBucket(edge float64) (b int, ok bool) {
 }
 
 // fromHistogram adds to shares[z] the weight of the values of zone z: the
-// weight of whole buckets from h, and one by one the values v (weights w,
-// buckets idx) of the buckets that hold an edge, whose positions are
-// among in. r must be exact, and the weights whole numbers (see
+// weight of whole buckets from h, and one by one the values v (weights w)
+// of the buckets that hold an edge, found through h's chains (next). r
+// must be exact, and the weights whole numbers (see
 // scratch.wholeWeights): the weights are not added in record order.
-func (r *zoneRule) fromHistogram(h *histogram, v, w []float64, idx []uint16, in []int32, shares []float64) {
+func (r *zoneRule) fromHistogram(h *histogram, v, w []float64, next []int32, shares []float64) {
 	type split struct {
 		bucket int  // the bucket holding the edge
 		never  bool // NaN edge: the test never holds
@@ -161,10 +149,13 @@ func (r *zoneRule) fromHistogram(h *histogram, v, w []float64, idx []uint16, in 
 			shares[zone] += w
 		}
 	}
-	for _, i := range in {
-		if edge[idx[i]%nb] {
-			if z := r.of(v[i]); z >= 0 {
-				shares[z] += w[i]
+	for b, ok := range edge {
+		if !ok {
+			continue
+		}
+		for p := h.last[b]; p != 0; p = next[p-1] {
+			if z := r.of(v[p-1]); z >= 0 {
+				shares[z] += w[p-1]
 			}
 		}
 	}
