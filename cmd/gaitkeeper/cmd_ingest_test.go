@@ -805,7 +805,13 @@ func readParquet(t *testing.T, path string) pqTable {
 		t.Fatalf("%s: %v", path, err)
 	}
 	defer tbl.Release()
-	out := pqTable{path: path, rows: int(tbl.NumRows()), cols: map[string]arrow.Array{}}
+	return pqTableOf(t, path, tbl, mem)
+}
+
+// pqTableOf copies tbl's columns, each into one array.
+func pqTableOf(t *testing.T, name string, tbl arrow.Table, mem memory.Allocator) pqTable {
+	t.Helper()
+	out := pqTable{path: name, rows: int(tbl.NumRows()), cols: map[string]arrow.Array{}}
 	for i := range int(tbl.NumCols()) {
 		col := tbl.Column(i)
 		arr, err := array.Concatenate(col.Data().Chunks(), mem)
@@ -856,17 +862,8 @@ func readRowGroups(t *testing.T, path string) []pqTable {
 		if err != nil {
 			t.Fatalf("%s row group %d: %v", path, rg, err)
 		}
-		p := pqTable{path: fmt.Sprintf("%s row group %d", path, rg), rows: int(tbl.NumRows()), cols: map[string]arrow.Array{}}
-		for i := range int(tbl.NumCols()) {
-			col := tbl.Column(i)
-			arr, err := array.Concatenate(col.Data().Chunks(), mem)
-			if err != nil {
-				t.Fatal(err)
-			}
-			p.cols[col.Name()] = arr
-		}
+		out = append(out, pqTableOf(t, fmt.Sprintf("%s row group %d", path, rg), tbl, mem))
 		tbl.Release()
-		out = append(out, p)
 	}
 	return out
 }

@@ -224,17 +224,26 @@ func (b *Batch) write(f *File, a *Activity, id string) error {
 	return nil
 }
 
-// createPart starts the samples file path as a temporary file beside it.
-func (s *Store) createPart(path string, sc *arrow.Schema) (*partFile, error) {
+// createTemp creates the temporary file of path in its folder (made if
+// need be), with a pooled write buffer onto it.
+func (s *Store) createTemp(path string) (*os.File, *bufio.Writer, error) {
 	dir := filepath.Dir(path)
 	if err := s.ensureDir(dir); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+tmpMark+"*")
 	if err != nil {
-		return nil, fmt.Errorf("store: %w", err)
+		return nil, nil, fmt.Errorf("store: %w", err)
 	}
-	bw := s.writeBuffer(tmp)
+	return tmp, s.writeBuffer(tmp), nil
+}
+
+// createPart starts the samples file path as a temporary file beside it.
+func (s *Store) createPart(path string, sc *arrow.Schema) (*partFile, error) {
+	tmp, bw, err := s.createTemp(path)
+	if err != nil {
+		return nil, err
+	}
 	fw, err := pqarrow.NewFileWriter(sc, bw, s.samplesProps(), s.arrowProps())
 	if err != nil {
 		tmp.Close()
@@ -393,15 +402,10 @@ func (s *Store) writeActivities(path string, rows []ActivityRow) (*os.File, erro
 		}
 		return strings.Compare(a.ID, b.ID)
 	})
-	dir := filepath.Dir(path)
-	if err := s.ensureDir(dir); err != nil {
+	tmp, bw, err := s.createTemp(path)
+	if err != nil {
 		return nil, err
 	}
-	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+tmpMark+"*")
-	if err != nil {
-		return nil, fmt.Errorf("store: %w", err)
-	}
-	bw := s.writeBuffer(tmp)
 	defer s.putWriteBuffer(bw)
 	rec := activityRecord(s.mem, s.schema, rows)
 	defer rec.Release()

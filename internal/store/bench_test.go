@@ -76,17 +76,23 @@ func BenchmarkPut(b *testing.B) {
 	b.ReportAllocs()
 	i := 0
 	for b.Loop() {
-		a.Start = base.Add(time.Duration(i) * time.Hour) // a new activity each time
-		var key [8]byte
-		binary.LittleEndian.PutUint64(key[:], uint64(i))
-		f := File{Athlete: "bench", Name: fmt.Sprintf("run%d.fit", i), SHA256: sha256.Sum256(key[:]),
-			Activities: []Activity{{Data: a, Metrics: map[string]float64{"moving_time_s": 10800}}}}
-		res, err := s.Put(context.Background(), f)
+		res, err := s.Put(context.Background(), benchFile(a, base, i))
 		if err != nil || len(res.Added) != 1 {
 			b.Fatalf("Put: %+v, %v", res, err)
 		}
 		i++
 	}
+}
+
+// benchFile is the i-th source file of a benchmark: a as a new activity
+// (its start moved i hours on from base), under a name and SHA-256 of
+// its own.
+func benchFile(a *ingest.Activity, base time.Time, i int) File {
+	a.Start = base.Add(time.Duration(i) * time.Hour)
+	var key [8]byte
+	binary.LittleEndian.PutUint64(key[:], uint64(i))
+	return File{Athlete: "bench", Name: fmt.Sprintf("run%d.fit", i), SHA256: sha256.Sum256(key[:]),
+		Activities: []Activity{{Data: a, Metrics: map[string]float64{"moving_time_s": 10800}}}}
 }
 
 // BenchmarkBatchPut stores one 3-hour 1 Hz run per op into batches of
@@ -111,12 +117,7 @@ func BenchmarkBatchPut(b *testing.B) {
 				b.Fatal(err)
 			}
 		}
-		a.Start = base.Add(time.Duration(i) * time.Hour)
-		var key [8]byte
-		binary.LittleEndian.PutUint64(key[:], uint64(i))
-		f := File{Athlete: "bench", Name: fmt.Sprintf("run%d.fit", i), SHA256: sha256.Sum256(key[:]),
-			Activities: []Activity{{Data: a, Metrics: map[string]float64{"moving_time_s": 10800}}}}
-		if res, err := batch.Put(ctx, f); err != nil || len(res.Added) != 1 {
+		if res, err := batch.Put(ctx, benchFile(a, base, i)); err != nil || len(res.Added) != 1 {
 			b.Fatalf("Put: %+v, %v", res, err)
 		}
 		if batch.Activities() == 128 {

@@ -470,10 +470,22 @@ func readerProps() *parquet.ReaderProperties {
 	return parquet.NewReaderProperties(memory.DefaultAllocator)
 }
 
-// readTable reads a whole Parquet file. arrow-go can panic on a damaged
-// file rather than return an error; a damaged file in the store is bad
-// input, not a bug, so the panic becomes an error naming the file.
-func (s *Store) readTable(ctx context.Context, path string) (tbl arrow.Table, err error) {
+// readTable reads a whole Parquet file.
+func (s *Store) readTable(ctx context.Context, path string) (arrow.Table, error) {
+	return s.readRowGroups(ctx, path, func(pf *file.Reader) ([]int, error) {
+		rgs := make([]int, pf.NumRowGroups())
+		for i := range rgs {
+			rgs[i] = i
+		}
+		return rgs, nil
+	})
+}
+
+// readRowGroups reads the row groups that pick chooses of the Parquet file
+// at path, every column. arrow-go can panic on a damaged file rather than
+// return an error; a damaged file in the store is bad input, not a bug,
+// so the panic becomes an error naming the file.
+func (s *Store) readRowGroups(ctx context.Context, path string, pick func(*file.Reader) ([]int, error)) (tbl arrow.Table, err error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, fmt.Errorf("store: %w", err)
@@ -484,7 +496,24 @@ func (s *Store) readTable(ctx context.Context, path string) (tbl arrow.Table, er
 			tbl, err = nil, fmt.Errorf("store: %s: damaged Parquet file: %v", path, r)
 		}
 	}()
-	tbl, err = pqarrow.ReadTable(ctx, f, readerProps(), pqarrow.ArrowReadProperties{}, memory.DefaultAllocator)
+	pf, err := file.NewParquetReader(f, file.WithReadProps(readerProps()))
+	if err != nil {
+		return nil, fmt.Errorf("store: %s: %w", path, err)
+	}
+	defer pf.Close()
+	rgs, err := pick(pf)
+	if err != nil {
+		return nil, fmt.Errorf("store: %s: %w", path, err)
+	}
+	fr, err := pqarrow.NewFileReader(pf, pqarrow.ArrowReadProperties{}, memory.DefaultAllocator)
+	if err != nil {
+		return nil, fmt.Errorf("store: %s: %w", path, err)
+	}
+	cols := make([]int, pf.MetaData().Schema.NumColumns())
+	for i := range cols {
+		cols[i] = i
+	}
+	tbl, err = fr.ReadRowGroups(ctx, cols, rgs)
 	if err != nil {
 		return nil, fmt.Errorf("store: %s: %w", path, err)
 	}
@@ -642,46 +671,22 @@ func (s *Store) Samples(ctx context.Context, athlete, id string) (*Samples, erro
 
 // readRowGroup reads the row group of activity id from the samples file
 // at path: the one its idsKey metadata names, or the only one of a file
-// written for that activity alone. Like readTable, it turns arrow-go's
-// panics on a damaged file into errors.
-func (s *Store) readRowGroup(ctx context.Context, path, id string) (tbl arrow.Table, err error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, fmt.Errorf("store: %w", err)
-	}
-	defer f.Close()
-	defer func() {
-		if r := recover(); r != nil {
-			tbl, err = nil, fmt.Errorf("store: %s: damaged Parquet file: %v", path, r)
+// written for that activity alone.
+func (s *Store) readRowGroup(ctx context.Context, path, id string) (arrow.Table, error) {
+	return s.readRowGroups(ctx, path, func(pf *file.Reader) ([]int, error) {
+		v := pf.MetaData().KeyValueMetadata().FindValue(idsKey)
+		if v == nil {
+			if pf.NumRowGroups() != 1 {
+				return nil, fmt.Errorf("%d row groups and no %s metadata", pf.NumRowGroups(), idsKey)
+			}
+			return []int{0}, nil
 		}
-	}()
-	pf, err := file.NewParquetReader(f, file.WithReadProps(readerProps()))
-	if err != nil {
-		return nil, fmt.Errorf("store: %s: %w", path, err)
-	}
-	defer pf.Close()
-	rg := 0
-	if v := pf.MetaData().KeyValueMetadata().FindValue(idsKey); v != nil {
-		rg = slices.Index(strings.Split(*v, ","), id)
+		rg := slices.Index(strings.Split(*v, ","), id)
 		if rg < 0 || rg >= pf.NumRowGroups() {
-			return nil, fmt.Errorf("store: %s: no row group for activity %s", path, id)
+			return nil, fmt.Errorf("no row group for activity %s", id)
 		}
-	} else if pf.NumRowGroups() != 1 {
-		return nil, fmt.Errorf("store: %s: %d row groups and no %s metadata", path, pf.NumRowGroups(), idsKey)
-	}
-	fr, err := pqarrow.NewFileReader(pf, pqarrow.ArrowReadProperties{}, memory.DefaultAllocator)
-	if err != nil {
-		return nil, fmt.Errorf("store: %s: %w", path, err)
-	}
-	cols := make([]int, pf.MetaData().Schema.NumColumns())
-	for i := range cols {
-		cols[i] = i
-	}
-	tbl, err = fr.ReadRowGroups(ctx, cols, []int{rg})
-	if err != nil {
-		return nil, fmt.Errorf("store: %s: %w", path, err)
-	}
-	return tbl, nil
+		return []int{rg}, nil
+	})
 }
 
 // Athletes returns the athletes the store knows, sorted: those with
