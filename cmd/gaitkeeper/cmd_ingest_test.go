@@ -115,7 +115,7 @@ func storedIDs(t *testing.T, root, athlete string) []string {
 	ids := make([]string, len(rows))
 	for i, r := range rows {
 		ids[i] = r.ID
-		if _, err := st.Samples(context.Background(), athlete, r.ID); err != nil {
+		if _, err := st.SamplesOf(context.Background(), r); err != nil {
 			t.Errorf("activity %s has no readable samples: %v", r.ID, err)
 		}
 	}

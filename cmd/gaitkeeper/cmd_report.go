@@ -283,7 +283,7 @@ func buildReport(ctx context.Context, st *store.Store, cfg config.Config, athlet
 	var traces []report.Trace
 	var warnings []string
 	for _, r := range report.FlaggedRuns(keptRuns, as.Flags, charts.TraceMaxRuns) {
-		s, err := st.Samples(ctx, athlete, r.ID)
+		s, err := st.SamplesOf(ctx, byID[r.ID])
 		var a *ingest.Activity
 		if err == nil {
 			a, err = storedActivity(byID[r.ID], s)

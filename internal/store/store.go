@@ -652,12 +652,22 @@ func (s *Store) Samples(ctx context.Context, athlete, id string) (*Samples, erro
 	if i < 0 {
 		return nil, fmt.Errorf("%w: athlete %s, id %s", ErrNotFound, athlete, id)
 	}
-	rel := filepath.FromSlash(rows[i].SamplesFile)
-	if !filepath.IsLocal(rel) {
-		return nil, fmt.Errorf("store: activity %s: samples_file %q is not a path inside the athlete's folder", id, rows[i].SamplesFile)
+	return s.SamplesOf(ctx, rows[i])
+}
+
+// SamplesOf returns the per-record columns of the activity of r, a row
+// Activities returned: Samples without looking the row up again, for a
+// caller that holds the rows already.
+func (s *Store) SamplesOf(ctx context.Context, r ActivityRow) (*Samples, error) {
+	if err := CheckAthlete(r.Athlete); err != nil {
+		return nil, err
 	}
-	path := filepath.Join(s.root, dirSamples, "athlete="+athlete, rel)
-	tbl, err := s.readRowGroup(ctx, path, id)
+	rel := filepath.FromSlash(r.SamplesFile)
+	if !filepath.IsLocal(rel) {
+		return nil, fmt.Errorf("store: activity %s: samples_file %q is not a path inside the athlete's folder", r.ID, r.SamplesFile)
+	}
+	path := filepath.Join(s.root, dirSamples, "athlete="+r.Athlete, rel)
+	tbl, err := s.readRowGroup(ctx, path, r.ID)
 	if err != nil {
 		return nil, err
 	}
