@@ -14,6 +14,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"sync/atomic"
 )
 
@@ -60,7 +61,9 @@ type WalkStats struct {
 //
 // A Source is valid only until the fn it was passed to returns; after
 // that its archive may be closed and Open fails. Read what you need
-// (hash it, decode it, or copy the bytes to hand to a worker) inside fn.
+// inside fn, or call Hold inside fn to keep the Source valid until you
+// release it: then fn can hand the Source itself to a worker, and
+// workers read (decompress, hash) several sources at once.
 type Source struct {
 	// Name says where the payload is: the path as walked, then "!" and
 	// the member name for each archive it is inside, e.g.
@@ -72,19 +75,59 @@ type Source struct {
 	Size int64
 
 	open func() (io.ReadCloser, error)
-	live *atomic.Bool
+	life *sourceLife
+}
+
+// sourceLife says when a Source may be opened: while fn runs, and while
+// it is held.
+type sourceLife struct {
+	live atomic.Bool  // fn has not returned
+	held atomic.Int32 // Holds not yet released
+	// archive counts the holds on the members of the archive the walk is
+	// in, nil outside archives: the walk waits for them before it closes
+	// the archive.
+	archive *sync.WaitGroup
 }
 
 // Open returns a reader of the FIT bytes, decompressed. It may be called
-// more than once, and from several goroutines, until fn returns. Errors
-// from the reader are *ArchiveError values naming the source and the byte
-// offset; reading more than WalkOptions.MaxMember bytes fails with
-// ErrTooLarge.
+// more than once, and from several goroutines, until fn returns or, when
+// the Source is held, until the hold is released. Errors from the reader
+// are *ArchiveError values naming the source and the byte offset; reading
+// more than WalkOptions.MaxMember bytes fails with ErrTooLarge.
 func (s Source) Open() (io.ReadCloser, error) {
-	if s.open == nil || s.live == nil || !s.live.Load() {
+	if l := s.life; s.open == nil || l == nil || !(l.live.Load() || l.held.Load() > 0) {
 		return nil, &ArchiveError{Name: s.Name, Offset: -1, Err: errors.New("source opened after its walk callback returned")}
 	}
 	return s.open()
+}
+
+// Hold keeps the Source valid after fn returns, until release is called;
+// release may be called more than once, and only its first call counts.
+// Call Hold inside fn; called later it holds nothing.
+//
+// The walk waits for the release of every held member of an archive
+// before it closes the archive and goes on past it, so that memory stays
+// bounded (a zip inside a zip is held in memory while it is walked).
+// Release therefore must not wait for the walk: read the Source, then
+// release it.
+func (s Source) Hold() (release func()) {
+	l := s.life
+	if l == nil || !l.live.Load() {
+		return func() {}
+	}
+	l.held.Add(1)
+	if l.archive != nil {
+		l.archive.Add(1)
+	}
+	var once sync.Once
+	return func() {
+		once.Do(func() {
+			l.held.Add(-1)
+			if l.archive != nil {
+				l.archive.Done()
+			}
+		})
+	}
 }
 
 // ArchiveError is a path, archive or archive member that could not be
@@ -147,6 +190,9 @@ type walker struct {
 	o     WalkOptions
 	fn    func(Source) error
 	stats WalkStats
+	// archive counts the holds on members of the zip being walked; nil
+	// outside zips.
+	archive *sync.WaitGroup
 }
 
 func (w *walker) fail(name string, off int64, err error) {
@@ -158,12 +204,12 @@ func (w *walker) yield(src Source) error {
 	if err := w.ctx.Err(); err != nil {
 		return err
 	}
-	live := new(atomic.Bool)
-	live.Store(true)
-	src.live = live
+	life := &sourceLife{archive: w.archive}
+	life.live.Store(true)
+	src.life = life
 	w.stats.Sources++
 	err := w.fn(src)
-	live.Store(false)
+	life.live.Store(false)
 	return err
 }
 
@@ -254,8 +300,17 @@ func (w *walker) walkFile(name string, st fs.FileInfo) error {
 }
 
 // walkZip walks the members of zr, named name. budget is what is left of
-// MaxNestedZip for zips nested in this one.
+// MaxNestedZip for zips nested in this one. It returns when the members
+// it yielded are released (Source.Hold), so that the caller may close
+// the archive or drop it from memory.
 func (w *walker) walkZip(name string, zr *zip.Reader, budget int64, depth int) error {
+	outer := w.archive
+	var held sync.WaitGroup
+	w.archive = &held
+	defer func() {
+		held.Wait()
+		w.archive = outer
+	}()
 	files := slices.Clone(zr.File)
 	slices.SortStableFunc(files, func(a, b *zip.File) int { return strings.Compare(a.Name, b.Name) })
 	for _, f := range files {

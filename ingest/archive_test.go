@@ -6,6 +6,7 @@ import (
 	"compress/gzip"
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -410,4 +411,119 @@ func TestSourceLifetime(t *testing.T) {
 			t.Errorf("error %q does not name %s", err, src.Name)
 		}
 	}
+}
+
+// TestSourceHold checks that a held Source stays readable after fn
+// returns, from other goroutines, until it is released; that the walk
+// does not leave a zip while its members are held; and that a Hold taken
+// after fn returned holds nothing.
+func TestSourceHold(t *testing.T) {
+	run := fixture(t, "python-fitparse__garmin-fenix-5-run.fit")
+	dir := t.TempDir()
+	inner := zipOf(t, member{"b.fit", run})
+	writeFile(t, filepath.Join(dir, "export.zip"), zipOf(t,
+		member{"activities/1.fit.gz", gzipOf(t, run)},
+		member{"a.fit", run},
+		member{"nested.zip", inner},
+	))
+	writeFile(t, filepath.Join(dir, "loose.fit"), run)
+
+	type held struct {
+		src     ingest.Source
+		release func()
+	}
+	queue := make(chan held, 16)
+	var (
+		mu   sync.Mutex
+		read []string
+		errs []error
+	)
+	var readers sync.WaitGroup
+	for range 2 {
+		readers.Go(func() {
+			for h := range queue {
+				rc, err := h.src.Open()
+				if err == nil {
+					var b []byte
+					b, err = io.ReadAll(rc)
+					rc.Close()
+					if err == nil && !bytes.Equal(b, run) {
+						err = errors.New("bytes differ")
+					}
+				}
+				h.release()
+				h.release() // a second call does nothing
+				mu.Lock()
+				read = append(read, h.src.Name)
+				if err != nil {
+					errs = append(errs, fmt.Errorf("%s: %w", h.src.Name, err))
+				}
+				mu.Unlock()
+			}
+		})
+	}
+	var yielded []string
+	// left reports the archive members yielded before that are not in
+	// an archive src is in, and have not been read: the walk left their
+	// archive without waiting for their release.
+	left := func(src string) []string {
+		mu.Lock()
+		defer mu.Unlock()
+		var out []string
+		for _, p := range yielded {
+			if a := archiveOf(p); a != "" && !strings.HasPrefix(src, a+"!") && !slices.Contains(read, p) {
+				out = append(out, p)
+			}
+		}
+		return out
+	}
+	_, err := ingest.WalkSources(context.Background(), []string{dir}, ingest.WalkOptions{}, func(src ingest.Source) error {
+		if l := left(src.Name); len(l) > 0 {
+			t.Errorf("%s yielded before %q, held in an archive the walk left, were read", src.Name, l)
+		}
+		yielded = append(yielded, src.Name)
+		queue <- held{src, src.Hold()}
+		return nil
+	})
+	if l := left(""); len(l) > 0 {
+		t.Errorf("the walk returned before %q, held archive members, were read", l)
+	}
+	close(queue)
+	readers.Wait()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range errs {
+		t.Error(e)
+	}
+	slices.Sort(read)
+	slices.Sort(yielded)
+	if !slices.Equal(read, yielded) || len(read) != 4 {
+		t.Errorf("read %q, want the %d yielded %q", read, len(yielded), yielded)
+	}
+
+	// Released, or held too late: Open fails.
+	var late []ingest.Source
+	ingest.WalkSources(context.Background(), []string{dir}, ingest.WalkOptions{}, func(src ingest.Source) error {
+		late = append(late, src)
+		return nil
+	})
+	for _, src := range late {
+		release := src.Hold()
+		if rc, err := src.Open(); err == nil {
+			rc.Close()
+			t.Errorf("%s: Open after fn returned succeeded though Hold came late", src.Name)
+		}
+		release()
+	}
+}
+
+// archiveOf is the archive part of a source name: all before the last
+// "!", or "" for a file on disk.
+func archiveOf(name string) string {
+	i := strings.LastIndex(name, "!")
+	if i < 0 {
+		return ""
+	}
+	return name[:i]
 }
