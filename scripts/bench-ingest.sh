@@ -15,7 +15,11 @@
 #   (b) re-run over the unchanged folder <= 1 s
 #   (c) peak RSS <= 200 MB, and about the same at every size (within 20%)
 # It exits 1 when a target is missed. The corpus was just written, so it
-# is read from the page cache: this times gaitkeeper, not the disk.
+# is read from the page cache: this times gaitkeeper, not the disk. It is
+# synced first, so that its write-back does not land in the first timing,
+# and the two worker counts take turns, REPS times (default 3), each into
+# a new store; the fastest of each counts, as the least disturbed by
+# whatever else the machine did.
 # Needs GNU time (Debian: apt-get install time).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -61,26 +65,41 @@ for n in "${sizes[@]}"; do
 	bytes=$(find "$corpus" -name '*.fit' -printf '%s\n' | awk '{ s += $1 } END { print s }')
 	echo
 	echo "== $n activities, $(awk -v b="$bytes" 'BEGIN { printf "%.1f MB", b / 1e6 }') of FIT"
-	declare -A mbs
+	sync
+	declare -A mbs=() best=()
+	for r in $(seq "${REPS:-3}"); do
+		for w in 1 2; do
+			log="$tmp/ingest-$n-$w-$r"
+			rm -rf "$tmp/store-$n-$w"
+			timed "$log" "$tmp/gaitkeeper" ingest --athlete bench --store "$tmp/store-$n-$w" --workers "$w" --quiet --format json "$corpus"
+			s=$(seconds "$log")
+			printf "  workers=%d  %6.2f s  %6s MB/s  user %s s  sys %s s  peak RSS %d MB  %s\n" "$w" "$s" \
+				"$(awk -v b="$bytes" -v s="$s" 'BEGIN { printf "%.1f", b / 1e6 / s }')" \
+				"$(field "$log" "User time")" "$(field "$log" "System time")" "$(($(field "$log" "Maximum resident set size") / 1024))" \
+				"$(cat "$log.out")"
+			m=$(($(field "$log" "Maximum resident set size") / 1024))
+			if [ "$w" = 2 ] && [ "$m" -gt "${rss[$n]:-0}" ]; then
+				rss[$n]=$m # the highest peak of the 2-worker runs
+			fi
+			if [ -z "${best[$w]:-}" ] || awk -v s="$s" -v b="${best[$w]}" 'BEGIN { exit !(s < b) }'; then
+				best[$w]=$s
+				cp "$log" "$tmp/ingest-$n-$w"
+			fi
+		done
+	done
 	for w in 1 2; do
-		log="$tmp/ingest-$n-$w"
-		timed "$log" "$tmp/gaitkeeper" ingest --athlete bench --store "$tmp/store-$n-$w" --workers "$w" --quiet --format json "$corpus"
-		s=$(seconds "$log")
-		mbs[$w]=$(awk -v b="$bytes" -v s="$s" 'BEGIN { printf "%.1f", b / 1e6 / s }')
-		printf "  workers=%d  %6.2f s  %6s MB/s  user %s s  sys %s s  peak RSS %d MB  %s\n" "$w" "$s" "${mbs[$w]}" \
-			"$(field "$log" "User time")" "$(field "$log" "System time")" "$(($(field "$log" "Maximum resident set size") / 1024))" \
-			"$(cat "$log.out")"
+		mbs[$w]=$(awk -v b="$bytes" -v s="${best[$w]}" 'BEGIN { printf "%.1f", b / 1e6 / s }')
+		printf "  fastest of %d, workers=%d: %6.2f s  %6s MB/s\n" "${REPS:-3}" "$w" "${best[$w]}" "${mbs[$w]}"
 	done
 	log="$tmp/rerun-$n"
 	timed "$log" "$tmp/gaitkeeper" ingest --athlete bench --store "$tmp/store-$n-2" --quiet --format json "$corpus"
 	rerun=$(seconds "$log")
-	rss[$n]=$(($(field "$tmp/ingest-$n-2" "Maximum resident set size") / 1024))
 	printf "  re-run     %6.2f s  peak RSS %d MB  %s\n" "$rerun" "$(($(field "$log" "Maximum resident set size") / 1024))" "$(cat "$log.out")"
 	speedup=$(awk -v a="${mbs[1]}" -v b="${mbs[2]}" 'BEGIN { printf "%.2f", b / a }')
 	check "$(awk -v m="${mbs[2]}" 'BEGIN { print (m >= 40) }')" "(a) ${mbs[2]} MB/s with 2 workers (target >= 40)"
 	check "$(awk -v x="$speedup" 'BEGIN { print (x >= 1.7) }')" "(a) 2 workers ${speedup}x 1 worker (target >= 1.7)"
 	check "$(awk -v s="$rerun" 'BEGIN { print (s <= 1) }')" "(b) re-run ${rerun} s (target <= 1)"
-	check "$([ "${rss[$n]}" -le 200 ] && echo 1 || echo 0)" "(c) peak RSS ${rss[$n]} MB with 2 workers (target <= 200)"
+	check "$([ "${rss[$n]}" -le 200 ] && echo 1 || echo 0)" "(c) peak RSS ${rss[$n]} MB with 2 workers, the highest of ${REPS:-3} runs (target <= 200)"
 	rm -rf "$corpus" "$tmp"/store-"$n"-*
 done
 
