@@ -38,9 +38,31 @@ type DecodeOptions struct {
 // device-written chains whose later sequences hold only heart-rate
 // messages) are read to the end.
 func DecodeFIT(r io.Reader, o DecodeOptions) ([]*Activity, error) {
+	return new(Decoder).Decode(r, o)
+}
+
+// A Decoder decodes FIT files one after another, as DecodeFIT does, but
+// keeps its buffers from one file to the next: the raw decoder's 128 KiB
+// message buffer and a 64 KiB read buffer, which DecodeFIT allocates and
+// zeroes for every file. A worker that decodes many files keeps one. The
+// zero value is ready to use; a Decoder is not safe for concurrent use.
+// The activities it returns share nothing with it.
+type Decoder struct {
+	raw *decoder.RawDecoder
+	br  *bufio.Reader
+}
+
+// Decode reads a FIT file from r; see DecodeFIT.
+func (dec *Decoder) Decode(r io.Reader, o DecodeOptions) ([]*Activity, error) {
+	if dec.raw == nil {
+		dec.raw = decoder.NewRaw()
+		dec.br = bufio.NewReaderSize(r, 64<<10)
+	} else {
+		dec.br.Reset(r)
+	}
+	defer dec.br.Reset(nil) // r is not kept
 	d := newFITDecoder(o)
-	br := bufio.NewReaderSize(r, 64<<10)
-	_, err := decoder.NewRaw().Decode(br, d.onRaw)
+	_, err := dec.raw.Decode(dec.br, d.onRaw)
 	if err != nil {
 		if errors.Is(err, errStrictCRC) {
 			return nil, d.fatal

@@ -85,7 +85,7 @@ func putFIT(ctx context.Context, st *store.Store, athlete, name string, data []b
 	if known {
 		return stored{Result: store.PutResult{Known: true}}, nil
 	}
-	return putDecoded(ctx, st, athlete, name, data, sha, p)
+	return putDecoded(ctx, st, new(ingest.Decoder), athlete, name, data, sha, p)
 }
 
 // putter stores one source file: a *store.Store (a batch of one file) or
@@ -94,9 +94,9 @@ type putter interface {
 	Put(ctx context.Context, f store.File) (store.PutResult, error)
 }
 
-// putDecoded is putFIT once the file is known to be new.
-func putDecoded(ctx context.Context, st putter, athlete, name string, data []byte, sha [32]byte, p gait.Params) (stored, error) {
-	acts, decErr := ingest.DecodeFIT(bytes.NewReader(data), ingest.DecodeOptions{SizeHint: int64(len(data))})
+// putDecoded is putFIT once the file is known to be new; dec decodes it.
+func putDecoded(ctx context.Context, st putter, dec *ingest.Decoder, athlete, name string, data []byte, sha [32]byte, p gait.Params) (stored, error) {
+	acts, decErr := dec.Decode(bytes.NewReader(data), ingest.DecodeOptions{SizeHint: int64(len(data))})
 	var de *ingest.DecodeError
 	if errors.As(decErr, &de) && de.File == "" {
 		de.File = name

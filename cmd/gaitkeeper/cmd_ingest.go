@@ -283,6 +283,7 @@ func ingestAll(ctx context.Context, st *store.Store, athlete string, paths []str
 				<-committed
 			}()
 			buf := new(bytes.Buffer)
+			var dec ingest.Decoder // its buffers serve every file of this worker
 			for j := range jobs {
 				if ctx.Err() != nil {
 					j.release() // the walk waits for it
@@ -318,7 +319,7 @@ func ingestAll(ctx context.Context, st *store.Store, athlete string, paths []str
 						}
 						fallthrough
 					default:
-						out = storeOne(ctx, b, athlete, j.src.Name, sha, buf.Bytes(), p)
+						out = storeOne(ctx, b, &dec, athlete, j.src.Name, sha, buf.Bytes(), p)
 						if out.fatal != nil || b.Activities() >= batchSize {
 							// After a fatal error too: an interrupt or
 							// another worker's failure leaves this batch
@@ -455,8 +456,8 @@ func readSource(src ingest.Source, buf *bytes.Buffer) ([32]byte, error) {
 
 // storeOne decodes, analyzes and stores one new file (putDecoded). Its
 // activity ids are computed again here to tell the runs from the rest.
-func storeOne(ctx context.Context, st putter, athlete, name string, sha [32]byte, data []byte, p gait.Params) ingestOutcome {
-	got, err := putDecoded(ctx, st, athlete, name, data, sha, p)
+func storeOne(ctx context.Context, st putter, dec *ingest.Decoder, athlete, name string, sha [32]byte, data []byte, p gait.Params) ingestOutcome {
+	got, err := putDecoded(ctx, st, dec, athlete, name, data, sha, p)
 	var de *ingest.DecodeError
 	switch {
 	case errors.As(err, &de):
