@@ -18,8 +18,10 @@
 # is read from the page cache: this times gaitkeeper, not the disk. It is
 # synced first, so that its write-back does not land in the first timing,
 # and the two worker counts take turns, REPS times (default 3), each into
-# a new store; the fastest of each counts, as the least disturbed by
-# whatever else the machine did.
+# a new store. MB/s is the fastest run's. The speed-up is the median of
+# the REPS pairs' ratios (a 1-worker run and the 2-worker run right after
+# it see the same machine, whose speed drifts by +-10% here); the ratio
+# of the fastest runs is printed too, but a lucky run can inflate it.
 # Needs GNU time (Debian: apt-get install time).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -67,6 +69,7 @@ for n in "${sizes[@]}"; do
 	echo "== $n activities, $(awk -v b="$bytes" 'BEGIN { printf "%.1f MB", b / 1e6 }') of FIT"
 	sync
 	declare -A mbs=() best=()
+	pairs=()
 	for r in $(seq "${REPS:-3}"); do
 		for w in 1 2; do
 			log="$tmp/ingest-$n-$w-$r"
@@ -81,6 +84,7 @@ for n in "${sizes[@]}"; do
 			if [ "$w" = 2 ] && [ "$m" -gt "${rss[$n]:-0}" ]; then
 				rss[$n]=$m # the highest peak of the 2-worker runs
 			fi
+			if [ "$w" = 1 ]; then t1=$s; else pairs+=("$(awk -v a="$t1" -v b="$s" 'BEGIN { printf "%.2f", a / b }')"); fi
 			if [ -z "${best[$w]:-}" ] || awk -v s="$s" -v b="${best[$w]}" 'BEGIN { exit !(s < b) }'; then
 				best[$w]=$s
 				cp "$log" "$tmp/ingest-$n-$w"
@@ -95,9 +99,11 @@ for n in "${sizes[@]}"; do
 	timed "$log" "$tmp/gaitkeeper" ingest --athlete bench --store "$tmp/store-$n-2" --quiet --format json "$corpus"
 	rerun=$(seconds "$log")
 	printf "  re-run     %6.2f s  peak RSS %d MB  %s\n" "$rerun" "$(($(field "$log" "Maximum resident set size") / 1024))" "$(cat "$log.out")"
-	speedup=$(awk -v a="${mbs[1]}" -v b="${mbs[2]}" 'BEGIN { printf "%.2f", b / a }')
+	fastest=$(awk -v a="${mbs[1]}" -v b="${mbs[2]}" 'BEGIN { printf "%.2f", b / a }')
+	speedup=$(printf "%s\n" "${pairs[@]}" | sort -n | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else printf "%.2f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }')
+	echo "  speed-up of each pair: ${pairs[*]}; of the fastest runs: ${fastest}x"
 	check "$(awk -v m="${mbs[2]}" 'BEGIN { print (m >= 40) }')" "(a) ${mbs[2]} MB/s with 2 workers (target >= 40)"
-	check "$(awk -v x="$speedup" 'BEGIN { print (x >= 1.7) }')" "(a) 2 workers ${speedup}x 1 worker (target >= 1.7)"
+	check "$(awk -v x="$speedup" 'BEGIN { print (x >= 1.7) }')" "(a) 2 workers ${speedup}x 1 worker, median of ${#pairs[@]} pairs (target >= 1.7)"
 	check "$(awk -v s="$rerun" 'BEGIN { print (s <= 1) }')" "(b) re-run ${rerun} s (target <= 1)"
 	check "$([ "${rss[$n]}" -le 200 ] && echo 1 || echo 0)" "(c) peak RSS ${rss[$n]} MB with 2 workers, the highest of ${REPS:-3} runs (target <= 200)"
 	rm -rf "$corpus" "$tmp"/store-"$n"-*

@@ -125,11 +125,13 @@ type ingestOutcome struct {
 }
 
 // Garbage collection while ingesting. Storing a file allocates about
-// 8 MB of short-lived Arrow and Parquet buffers (pprof, BenchmarkIngest)
-// against a live heap of a few MB, so at GOGC=100 the collector ran after
-// nearly every file, and each run emptied the Parquet writer's pool of
-// zstd encoders, which are costly to rebuild: GOGC=400 took CPU per file
-// down by a third. The soft memory limit keeps the peak the same however
+// 3 MB of short-lived buffers, most of them arrow-go's Parquet writer's
+// (pprof), against a live heap of 5 to 20 MB, so at GOGC=100 the
+// collector runs every few files, and each run also empties the writer's
+// sync.Pool of page buffers, which are then grown again. On 1,000
+// generated files (scripts/bench-ingest.sh's corpus, Snappy), GOGC=100
+// took 4.1-4.3 s with 1 worker and 2.6 s with 2, against 3.0-3.1 s and
+// 1.9-2.0 s at 400. The soft memory limit keeps the peak the same however
 // many files are ingested (without it, peak RSS with 2 workers was
 // 119 MB at 1,000 files and 147 MB at 3,000).
 const (
