@@ -451,14 +451,15 @@ func TestSourceHold(t *testing.T) {
 						err = errors.New("bytes differ")
 					}
 				}
-				h.release()
-				h.release() // a second call does nothing
+				// Noted as read before the release, which lets the walk go on.
 				mu.Lock()
 				read = append(read, h.src.Name)
 				if err != nil {
 					errs = append(errs, fmt.Errorf("%s: %w", h.src.Name, err))
 				}
 				mu.Unlock()
+				h.release()
+				h.release() // a second call does nothing
 			}
 		})
 	}
