@@ -288,7 +288,7 @@ func (b *Batch) Commit() error {
 	}
 	slices.Sort(years)
 	for _, y := range years {
-		path := filepath.Join(s.partition(dirActivities, b.athlete, y), "part-"+b.id+".parquet")
+		path := b.activitiesPath(y)
 		tmp, err := s.writeActivities(path, b.rows[y])
 		if err != nil {
 			return fail(err)
@@ -331,7 +331,7 @@ func (b *Batch) Commit() error {
 	}
 	// Activities will not have to read back what it can remember.
 	for _, y := range years {
-		path := filepath.Join(s.partition(dirActivities, b.athlete, y), "part-"+b.id+".parquet")
+		path := b.activitiesPath(y)
 		if info, err := os.Stat(path); err == nil {
 			e := s.cacheEntry("", info, b.rows[y])
 			s.writtenMu.Lock()
@@ -340,6 +340,12 @@ func (b *Batch) Commit() error {
 		}
 	}
 	return nil
+}
+
+// activitiesPath is the final name of the batch's activities file for
+// year.
+func (b *Batch) activitiesPath(year int) string {
+	return filepath.Join(b.s.partition(dirActivities, b.athlete, year), "part-"+b.id+".parquet")
 }
 
 // Abort ends the batch without storing anything: its temporary files are
